@@ -1,0 +1,61 @@
+"""JSON payloads as SWF carries them: strings of at most 32,768 characters."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ._errors import PayloadTooLargeError
+
+MAX_DATA = 32_768
+"""SWF's limit for input, result, details and control (characters)."""
+MAX_REASON = 256
+"""SWF's limit for a failure reason (characters)."""
+TRUNCATION_MARKER = "...[truncated by pyflow]"
+
+
+def decode(text: str | None) -> Any:
+    """Decode an SWF payload. Text that is not valid JSON is taken as a plain string.
+
+    This makes `aws swf start-workflow-execution --input World` mean the string 'World'.
+    """
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def encode(value: Any, *, what: str = "payload", limit: int = MAX_DATA) -> str:
+    """Encode `value` as JSON, raising if it is not JSON or longer than SWF accepts.
+
+    Raises TypeError/ValueError from `json` for values that are not JSON-serialisable, and
+    PayloadTooLargeError for oversize results.
+    """
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    if len(text) > limit:
+        raise PayloadTooLargeError(
+            f"{what} is {len(text)} characters of JSON; SWF accepts at most {limit}",
+            size=len(text),
+            limit=limit,
+        )
+    return text
+
+
+def is_json(value: Any) -> bool:
+    """True if `value` survives JSON encoding (what SWF payloads can carry)."""
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def truncate(text: str, limit: int = MAX_DATA) -> str:
+    """Cut `text` to at most `limit` characters, marking the cut so nobody mistakes it
+    for the whole message."""
+    if len(text) <= limit:
+        return text
+    keep = max(0, limit - len(TRUNCATION_MARKER))
+    return text[:keep] + TRUNCATION_MARKER[: limit - keep]

@@ -1,0 +1,218 @@
+"""`Workflow`: a named, versioned graph of tasks, validated as it is built."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Final, TypeVar
+
+from ._errors import CycleError, DefinitionError, DependencyError, DuplicateTaskError
+from ._names import check_swf_name
+from ._tasks import MAX_DURATION, StartTask, Task
+
+DEFAULT_EXECUTION_TIMEOUT: Final = 24 * 3600
+DEFAULT_DECISION_TIMEOUT: Final = 60
+CHILD_POLICIES: Final = ("TERMINATE", "REQUEST_CANCEL", "ABANDON")
+
+T = TypeVar("T", bound=Task)
+
+
+class Workflow:
+    """A workflow type: its tasks and how they depend on each other.
+
+    Every error in the graph is raised by `add` (or, for dependencies named before the task
+    exists, by `validate`), so a definition that imports cleanly is one SWF can run.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        version: str,
+        output_task: Task | str | None = None,
+        *,
+        task_list: str | None = None,
+        execution_timeout: int = DEFAULT_EXECUTION_TIMEOUT,
+        decision_timeout: int = DEFAULT_DECISION_TIMEOUT,
+        child_policy: str = "TERMINATE",
+        description: str | None = None,
+    ) -> None:
+        check_swf_name(name, "workflow name")
+        check_swf_name(version, f"workflow {name!r} version", max_length=64)
+        if task_list is not None:
+            check_swf_name(task_list, f"workflow {name!r} task_list")
+        for what, value in (
+            ("execution_timeout", execution_timeout),
+            ("decision_timeout", decision_timeout),
+        ):
+            valid = isinstance(value, int) and not isinstance(value, bool)
+            if not valid or not 1 <= value <= MAX_DURATION:
+                raise DefinitionError(
+                    f"workflow {name!r}: {what} must be whole seconds between 1 and "
+                    f"{MAX_DURATION}, not {value!r}"
+                )
+        if child_policy not in CHILD_POLICIES:
+            raise DefinitionError(
+                f"workflow {name!r}: child_policy must be one of {', '.join(CHILD_POLICIES)}"
+            )
+        self.name: str = name
+        self.version: str = version
+        self.task_list: str | None = task_list
+        self.execution_timeout: int = execution_timeout
+        self.decision_timeout: int = decision_timeout
+        self.child_policy: str = child_policy
+        self.description: str | None = description
+        self.output_task: Task | str | None = output_task
+        self._tasks: dict[str, Task] = {}
+        self._pending: dict[str, set[str]] = {}  # unresolved dependency name -> dependents
+        self.start_task: StartTask = StartTask()
+        self._attach(self.start_task, ())
+
+    # -- building -------------------------------------------------------------------------
+
+    def add(self, task: T) -> T:
+        """Add `task` and return it, so definitions read `up = wf.add(LambdaTask(...))`."""
+        where = f"workflow {self.name!r}"
+        if not isinstance(task, Task):
+            raise DefinitionError(f"{where}: add() takes a pyflow task, not {task!r}")
+        where = f"{where}, task {task.name!r}"
+        if task.workflow is self:
+            raise DuplicateTaskError(f"{where}: this task object was already added")
+        if task.workflow is not None:
+            raise DuplicateTaskError(
+                f"{where}: this task object already belongs to workflow "
+                f"{task.workflow.name!r}; create a new task for each workflow"
+            )
+        if isinstance(task, StartTask):
+            raise DefinitionError(f"{where}: a workflow has exactly one start task, its own")
+        if task.name in self._tasks:
+            raise DuplicateTaskError(f"{where}: the name is already used by another task")
+        resolved, pending = self._resolve_dependencies(task, where)
+        self._check_no_cycle_through(task, resolved)
+        self._attach(task, resolved)
+        for name in pending:
+            self._pending.setdefault(name, set()).add(task.name)
+        return task
+
+    def _resolve_dependencies(self, task: Task, where: str) -> tuple[list[Task], list[str]]:
+        """Split `depends_on` into tasks of this workflow and names not added yet."""
+        resolved: list[Task] = []
+        pending: list[str] = []
+        for dep in task.depends_on:
+            if isinstance(dep, str):
+                if dep == task.name:
+                    raise CycleError(f"{where}: the task depends on itself")
+                if dep in self._tasks:
+                    resolved.append(self._tasks[dep])
+                else:
+                    pending.append(dep)
+                continue
+            if dep is task:
+                raise CycleError(f"{where}: the task depends on itself")
+            if dep.workflow is None:
+                raise DependencyError(
+                    f"{where}: dependency {dep.name!r} has not been added to this workflow; "
+                    "add it first, or name it with a string to refer to it before it is added"
+                )
+            if dep.workflow is not self:
+                raise DependencyError(
+                    f"{where}: dependency {dep.name!r} belongs to workflow "
+                    f"{dep.workflow.name!r}, not to this one"
+                )
+            resolved.append(dep)
+        return resolved, pending
+
+    def _attach(self, task: Task, dependencies: list[Task] | tuple[Task, ...]) -> None:
+        task.workflow = self
+        task.dependencies = tuple(dict.fromkeys(dependencies))
+        self._tasks[task.name] = task
+        # Tasks added earlier may have named this one before it existed.
+        for dependent_name in sorted(self._pending.pop(task.name, ())):
+            dependent = self._tasks[dependent_name]
+            dependent.dependencies = (*dependent.dependencies, task)
+
+    def _check_no_cycle_through(self, task: Task, dependencies: list[Task]) -> None:
+        """A cycle can only appear when a dependency (transitively) waits for `task` by name."""
+        waiting = self._pending.get(task.name)
+        if not waiting:
+            return
+        seen: set[str] = set()
+        stack = [(dep, [dep.name]) for dep in dependencies]
+        while stack:
+            node, path = stack.pop()
+            if node.name in waiting:
+                chain = " -> ".join([task.name, *path, task.name])
+                raise CycleError(
+                    f"workflow {self.name!r}, task {task.name!r}: "
+                    f"dependencies form a cycle: {chain}"
+                )
+            if node.name in seen:
+                continue
+            seen.add(node.name)
+            stack.extend((d, [*path, d.name]) for d in node.dependencies)
+
+    # -- reading --------------------------------------------------------------------------
+
+    @property
+    def tasks(self) -> tuple[Task, ...]:
+        """Every task in the order it was added, the start task first."""
+        return tuple(self._tasks.values())
+
+    def get_task(self, name: str) -> Task:
+        try:
+            return self._tasks[name]
+        except KeyError:
+            raise KeyError(f"workflow {self.name!r} has no task named {name!r}") from None
+
+    def __getitem__(self, name: str) -> Task:
+        return self.get_task(name)
+
+    def __contains__(self, item: object) -> bool:
+        if isinstance(item, Task):
+            return self._tasks.get(item.name) is item
+        return item in self._tasks
+
+    def __iter__(self) -> Iterator[Task]:
+        return iter(self.tasks)
+
+    def __len__(self) -> int:
+        return len(self._tasks)
+
+    def __repr__(self) -> str:
+        return f"Workflow({self.name!r}, {self.version!r}, tasks={len(self._tasks)})"
+
+    def dependents(self, task: Task) -> tuple[Task, ...]:
+        """The tasks that wait for `task`."""
+        return tuple(t for t in self._tasks.values() if task in t.dependencies)
+
+    def sinks(self) -> tuple[Task, ...]:
+        """Tasks nothing depends on (the start task only if it is alone)."""
+        used = {dep.name for t in self._tasks.values() for dep in t.dependencies}
+        sinks = tuple(t for t in self._tasks.values() if t.name not in used)
+        if len(sinks) > 1:
+            sinks = tuple(t for t in sinks if t is not self.start_task)
+        return sinks
+
+    def resolved_output_task(self) -> Task | None:
+        """The task named by `output_task`, checked to belong to this workflow."""
+        out = self.output_task
+        if out is None:
+            return None
+        name = out if isinstance(out, str) else out.name
+        task = self._tasks.get(name)
+        if task is None or (isinstance(out, Task) and task is not out):
+            raise DependencyError(
+                f"workflow {self.name!r}: output_task {name!r} is not a task of this workflow"
+            )
+        return task
+
+    def validate(self) -> Workflow:
+        """Raise for what `add` could not check yet; called before the workflow runs."""
+        if self._pending:
+            missing = ", ".join(
+                f"{name!r} (needed by {', '.join(sorted(deps))})"
+                for name, deps in sorted(self._pending.items())
+            )
+            raise DependencyError(
+                f"workflow {self.name!r}: dependencies name tasks that were never added: {missing}"
+            )
+        self.resolved_output_task()
+        return self
