@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # The install is redone only when the project's dependency list changes.
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-16)
 
-.PHONY: test lint typecheck unit demo bench clean
+.PHONY: test lint typecheck unit demo bench synth venv clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,17 @@ unit: $(STAMP)
 	$(BIN)/pytest
 
 test: lint typecheck unit
+
+# Runs the StringTransformer example on the embedded engine: no AWS account needed.
+demo: $(STAMP)
+	$(BIN)/pyflow run workflows.string_transformer:workflow --input World --lambdas handlers.strings
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/decider.py
+	$(BIN)/python benchmarks/local_engine.py
+
+synth: $(STAMP)
+	$(BIN)/python app.py
 
 clean:
 	rm -rf $(VENV) cdk.out .pytest_cache .mypy_cache .ruff_cache

@@ -13,7 +13,40 @@ def test_all_is_sorted_and_pinned() -> None:
         "TimerTask",
         "PyflowError",
         "activity",
+        # runtime
+        "ActivityCanceledError",
+        "ActivityContext",
+        "DeciderStats",
+        "DeprecatedError",
+        "Outcome",
+        "OutcomeTimeoutError",
+        "SWFError",
+        "UnknownDomainError",
+        "UnknownExecutionError",
+        "UnknownTypeError",
+        "WorkflowAlreadyStartedError",
+        "activity_context",
+        "cancel_workflow",
+        "ensure_activity_registered",
+        "ensure_domain_registered",
+        "ensure_workflow_registered",
+        "get_outcome",
+        "load_activities",
+        "load_workflows",
+        "poll_for_activities",
+        "poll_for_executions",
+        "signal_workflow",
+        "start_workflow",
+        "wait_for_outcome",
     }
+
+
+def test_local_exports_run_and_its_outcome() -> None:
+    import pyflow.local
+
+    assert {"LocalSWF", "RunOutcome", "run"} <= set(pyflow.local.__all__)
+    assert callable(pyflow.local.run)
+    assert issubclass(pyflow.local.RunOutcome, pyflow.Outcome)
 
 
 def test_every_exported_name_exists() -> None:

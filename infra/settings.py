@@ -1,0 +1,209 @@
+"""The settings a user changes between deployments, read from CDK context.
+
+Every value has a default, so `cdk deploy` works without any; `-c key=value` on the command line
+(always a string) and `cdk.json` (JSON types) are both accepted. A bad value fails synthesis with
+a message naming the key, before anything reaches CloudFormation.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from constructs import Node
+
+from pyflow._names import lambda_name_problem, swf_name_problem
+
+ARCHITECTURES = ("arm64", "x86_64")
+LOG_RETENTION_DAYS = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
+
+# The decider stops polling when less than this is left: a long poll lasts up to 60 s.
+POLL_DEADLINE_MARGIN = 70
+
+
+class SettingsError(ValueError):
+    """A context value that cannot be used; the message names the key and what is accepted."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What `cdk deploy -c key=value` can change; the field name is the context key."""
+
+    stack_name: str = "Pyflow"
+    """CloudFormation stack name."""
+    domain: str = "pyflow"
+    """SWF domain to register (kept when the stack is deleted)."""
+    retention_days: int = 30
+    """Days SWF keeps closed executions' history (0-90); only applies when the domain is new."""
+    decider_task_list: str = "pyflow-decider"
+    """Task list the decider polls; executions must be started on it."""
+    decider_schedule: str = "rate(1 minute)"
+    """EventBridge schedule expression that starts a decider invocation."""
+    decider_iterations: int = 100
+    """Most PollForDecisionTask calls per invocation (the deadline usually stops it first)."""
+    decider_timeout: int = 120
+    """Decider function timeout in seconds (75-900); it stops polling with 70 s left."""
+    decider_concurrency: int | None = 2
+    """Reserved concurrency cap of the decider; `none` reserves nothing."""
+    decider_memory: int = 256
+    """Decider memory in MB."""
+    architecture: str = "arm64"
+    """Lambda architecture of every function and of the layer: arm64 or x86_64."""
+    log_retention_days: int = 30
+    """Retention of every log group the stack creates."""
+    example_functions: bool = True
+    """Deploy string-upcase, string-reverse and string-concat for the StringTransformer."""
+    lambda_function_prefix: str | None = None
+    """If set, SWF may also invoke any function whose name starts with this prefix."""
+    lambda_functions: tuple[str, ...] = ()
+    """More function names (comma-separated) SWF may invoke, beyond those the workflows name."""
+
+    @classmethod
+    def from_context(cls, node: Node) -> Settings:
+        """Read every field from the node's context, keeping the default where unset."""
+        values = {f.name: node.try_get_context(f.name) for f in dataclasses.fields(cls)}
+        return cls.from_mapping({k: v for k, v in values.items() if v is not None})
+
+    @classmethod
+    def from_mapping(cls, raw: Mapping[str, Any]) -> Settings:
+        """Parse and check raw context values (strings from `-c`, JSON types from cdk.json)."""
+        unknown = set(raw) - {f.name for f in dataclasses.fields(cls)}
+        if unknown:
+            raise SettingsError(f"unknown pyflow setting(s): {', '.join(sorted(unknown))}")
+        parsed: dict[str, Any] = {}
+        for key, value in raw.items():
+            parsed[key] = _PARSERS[key](key, value)
+        settings = cls(**parsed)
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        """Reject combinations that would deploy but not work."""
+        _in_range("retention_days", self.retention_days, 0, 90)
+        _in_range("decider_timeout", self.decider_timeout, POLL_DEADLINE_MARGIN + 5, 900)
+        _in_range("decider_iterations", self.decider_iterations, 1, 100_000)
+        _in_range("decider_memory", self.decider_memory, 128, 10240)
+        if self.decider_concurrency is not None:
+            _in_range("decider_concurrency", self.decider_concurrency, 1, 1000)
+        if self.architecture not in ARCHITECTURES:
+            raise SettingsError(
+                f"architecture must be one of {', '.join(ARCHITECTURES)}, not {self.architecture!r}"
+            )
+        if self.log_retention_days not in LOG_RETENTION_DAYS:
+            raise SettingsError(
+                "log_retention_days must be one of CloudWatch's values "
+                f"({', '.join(map(str, LOG_RETENTION_DAYS))}), not {self.log_retention_days}"
+            )
+        for key in ("domain", "decider_task_list"):
+            problem = swf_name_problem(getattr(self, key))
+            if problem:
+                raise SettingsError(f"{key} {getattr(self, key)!r} {problem}")
+        for name in self.lambda_functions:
+            problem = lambda_name_problem(name)
+            if problem:
+                raise SettingsError(f"lambda_functions: {name!r} {problem}")
+        prefix = self.lambda_function_prefix
+        if prefix is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,63}", prefix):
+            raise SettingsError(
+                f"lambda_function_prefix {prefix!r} must be 1-63 letters, digits, '-' or '_' "
+                "(the start of a Lambda function name)"
+            )
+        if not self.stack_name.strip() or not self.decider_schedule.strip():
+            raise SettingsError("stack_name and decider_schedule must not be empty")
+
+
+def _in_range(key: str, value: int, low: int, high: int) -> None:
+    if not low <= value <= high:
+        raise SettingsError(f"{key} must be between {low} and {high}, not {value}")
+
+
+def _as_str(key: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise SettingsError(f"{key} must be a string, not {value!r}")
+    return value
+
+
+def _as_int(key: str, value: Any) -> int:
+    if isinstance(value, bool):
+        raise SettingsError(f"{key} must be a whole number, not {value!r}")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    raise SettingsError(f"{key} must be a whole number, not {value!r}")
+
+
+def _as_optional_int(key: str, value: Any) -> int | None:
+    if isinstance(value, str) and value.strip().lower() in ("none", "null", ""):
+        return None
+    return _as_int(key, value)
+
+
+def _as_optional_str(key: str, value: Any) -> str | None:
+    text = _as_str(key, value).strip()
+    return text or None
+
+
+def _as_bool(key: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "yes", "1"):
+        return True
+    if isinstance(value, str) and value.strip().lower() in ("false", "no", "0"):
+        return False
+    raise SettingsError(f"{key} must be true or false, not {value!r}")
+
+
+def _as_names(key: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        items: list[Any] = value.split(",")
+    elif isinstance(value, list):
+        items = value
+    else:
+        raise SettingsError(f"{key} must be a comma-separated string or a list, not {value!r}")
+    names = tuple(_as_str(key, item).strip() for item in items)
+    return tuple(name for name in names if name)
+
+
+_PARSERS: dict[str, Callable[[str, Any], Any]] = {
+    "stack_name": _as_str,
+    "domain": _as_str,
+    "retention_days": _as_int,
+    "decider_task_list": _as_str,
+    "decider_schedule": _as_str,
+    "decider_iterations": _as_int,
+    "decider_timeout": _as_int,
+    "decider_concurrency": _as_optional_int,
+    "decider_memory": _as_int,
+    "architecture": _as_str,
+    "log_retention_days": _as_int,
+    "example_functions": _as_bool,
+    "lambda_function_prefix": _as_optional_str,
+    "lambda_functions": _as_names,
+}

@@ -1,0 +1,201 @@
+"""The pyflow stack: composes the constructs, wires them together and declares the outputs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from aws_cdk import CfnOutput, Duration, Stack
+from aws_cdk import aws_events as events
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+import pyflow
+
+from .decider import Decider
+from .discovery import lambda_functions, load_project_workflows
+from .domain import SwfDomain
+from .example_functions import EXAMPLE_HANDLERS, ExampleFunctions
+from .lambda_role import SwfLambdaRole
+from .layer import WorkflowsLayer
+from .settings import Settings
+from .worker_policy import ActivityWorkerPolicy
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+RUNTIME = lambda_.Runtime.PYTHON_3_14
+_ARCHITECTURES = {"arm64": lambda_.Architecture.ARM_64, "x86_64": lambda_.Architecture.X86_64}
+_RETENTION = {
+    1: logs.RetentionDays.ONE_DAY,
+    3: logs.RetentionDays.THREE_DAYS,
+    5: logs.RetentionDays.FIVE_DAYS,
+    7: logs.RetentionDays.ONE_WEEK,
+    14: logs.RetentionDays.TWO_WEEKS,
+    30: logs.RetentionDays.ONE_MONTH,
+    60: logs.RetentionDays.TWO_MONTHS,
+    90: logs.RetentionDays.THREE_MONTHS,
+    120: logs.RetentionDays.FOUR_MONTHS,
+    150: logs.RetentionDays.FIVE_MONTHS,
+    180: logs.RetentionDays.SIX_MONTHS,
+    365: logs.RetentionDays.ONE_YEAR,
+    400: logs.RetentionDays.THIRTEEN_MONTHS,
+    545: logs.RetentionDays.EIGHTEEN_MONTHS,
+    731: logs.RetentionDays.TWO_YEARS,
+    1096: logs.RetentionDays.THREE_YEARS,
+    1827: logs.RetentionDays.FIVE_YEARS,
+    2192: logs.RetentionDays.SIX_YEARS,
+    2557: logs.RetentionDays.SEVEN_YEARS,
+    2922: logs.RetentionDays.EIGHT_YEARS,
+    3288: logs.RetentionDays.NINE_YEARS,
+    3653: logs.RetentionDays.TEN_YEARS,
+}
+
+
+class PyflowStack(Stack):
+    """SWF domain, Lambda role, workflows layer, scheduled decider and example functions."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        settings: Settings,
+        workflows: Sequence[pyflow.Workflow] | None = None,
+        project_root: Path = PROJECT_ROOT,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        if workflows is None:
+            workflows = load_project_workflows(project_root)
+        architecture = _ARCHITECTURES[settings.architecture]
+        log_retention = _RETENTION[settings.log_retention_days]
+        handlers = lambda_.Code.from_asset(
+            str(project_root / "handlers"), exclude=["**/__pycache__", "**/*.pyc"]
+        )
+
+        domain = SwfDomain(
+            self,
+            "Domain",
+            domain_name=settings.domain,
+            retention_days=settings.retention_days,
+            log_retention=log_retention,
+        )
+        function_names = set(lambda_functions(workflows)) | set(settings.lambda_functions)
+        if settings.example_functions:
+            function_names |= set(EXAMPLE_HANDLERS)
+        lambda_role = SwfLambdaRole(
+            self,
+            "LambdaRole",
+            domain_arn=domain.domain_arn,
+            function_names=sorted(function_names),
+            function_name_prefix=settings.lambda_function_prefix,
+        )
+        layer = WorkflowsLayer(
+            self,
+            "Workflows",
+            project_root=project_root,
+            runtime=RUNTIME,
+            architecture=architecture,
+        )
+        decider = Decider(
+            self,
+            "Decider",
+            code=handlers,
+            layer=layer.layer,
+            runtime=RUNTIME,
+            architecture=architecture,
+            domain_name=settings.domain,
+            domain_arn=domain.domain_arn,
+            task_list=settings.decider_task_list,
+            lambda_role=lambda_role.role,
+            schedule=events.Schedule.expression(settings.decider_schedule),
+            iterations=settings.decider_iterations,
+            timeout=Duration.seconds(settings.decider_timeout),
+            memory_size=settings.decider_memory,
+            reserved_concurrency=settings.decider_concurrency,
+            log_retention=log_retention,
+        )
+        # Registration fails on a domain that does not exist yet.
+        decider.node.add_dependency(domain)
+        if settings.example_functions:
+            ExampleFunctions(
+                self,
+                "Examples",
+                code=handlers,
+                runtime=RUNTIME,
+                architecture=architecture,
+                log_retention=log_retention,
+            )
+
+        workers = ActivityWorkerPolicy(self, "Workers", domain_arn=domain.domain_arn)
+
+        self._outputs(settings, workflows, lambda_role, decider, workers)
+
+    def _outputs(
+        self,
+        settings: Settings,
+        workflows: Sequence[pyflow.Workflow],
+        lambda_role: SwfLambdaRole,
+        decider: Decider,
+        workers: ActivityWorkerPolicy,
+    ) -> None:
+        role_arn = lambda_role.role.role_arn
+        CfnOutput(self, "DomainName", value=settings.domain, description="SWF domain")
+        CfnOutput(
+            self,
+            "DeciderTaskList",
+            value=settings.decider_task_list,
+            description="Task list the decider polls: start executions on it",
+        )
+        CfnOutput(
+            self,
+            "LambdaRoleArn",
+            value=role_arn,
+            description="Role SWF assumes to invoke Lambda tasks (--lambda-role)",
+        )
+        CfnOutput(
+            self,
+            "DeciderFunctionName",
+            value=decider.function.function_name,
+            description="The decider Lambda function (its logs show every decision)",
+        )
+        CfnOutput(
+            self,
+            "StarterPolicyArn",
+            value=lambda_role.starter_policy.managed_policy_arn,
+            description="Attach to whoever starts executions: passes the Lambda role to SWF",
+        )
+        CfnOutput(
+            self,
+            "WorkerPolicyArn",
+            value=workers.policy.managed_policy_arn,
+            description="Attach to activity workers: poll and answer this domain's activity tasks",
+        )
+        example = _example(workflows)
+        if example is not None:
+            CfnOutput(
+                self,
+                "StartExampleCommand",
+                value=start_command(settings, example, role_arn),
+                description=f"Starts the {example.name} workflow with the AWS CLI",
+            )
+
+
+def _example(workflows: Sequence[pyflow.Workflow]) -> pyflow.Workflow | None:
+    for workflow in workflows:
+        if workflow.name == "StringTransformer":
+            return workflow
+    return workflows[0] if workflows else None
+
+
+def start_command(settings: Settings, workflow: pyflow.Workflow, role_arn: str) -> str:
+    """A bash command line that starts one execution of `workflow` with input `World`."""
+    workflow_id = f"{workflow.name.lower()}-$(date +%s)"
+    return (
+        f"aws swf start-workflow-execution --domain {settings.domain}"
+        f" --workflow-id {workflow_id}"
+        f" --workflow-type name={workflow.name},version={workflow.version}"
+        f" --task-list name={workflow.task_list or settings.decider_task_list}"
+        f" --lambda-role {role_arn} --input World"
+    )

@@ -1,0 +1,232 @@
+"""`decide`: from a workflow definition and its execution history to SWF decisions.
+
+Order of precedence, each rule looked at only if the ones before it did not apply:
+
+1. the execution is closed: no decisions;
+2. the history holds something this definition cannot account for: fail the execution;
+3. a cancel request was received: cancel outstanding work, close as canceled;
+4. a task failed for good: cancel outstanding work, fail naming the task;
+5. every task completed: complete with the workflow output;
+6. otherwise start every task whose dependencies completed (and every retry that is due),
+   within SWF's limits: at most 100 decisions per response and 1,000 open activities,
+   Lambda functions, timers and child workflows. When the batch limit holds work back, a
+   zero-second timer wakes the decider for the rest; work held back by an open-count limit
+   waits for the open work to close, which wakes the decider anyway.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, cast
+
+from .._errors import PayloadTooLargeError, PyflowError, TaskInputError
+from .._inputs import encode_input, workflow_output
+from .._payload import MAX_DATA, decode, encode
+from .._workflow import Workflow
+from . import _close, _schedule
+from ._graph import graph_of
+from ._history import History
+from ._records import TaskError, TaskRecord
+
+if TYPE_CHECKING:
+    from mypy_boto3_swf.type_defs import (
+        DecisionTypeDef,
+        HistoryEventTypeDef,
+        WorkflowExecutionTypeDef,
+    )
+
+OPEN_LIMIT = 1000
+"""SWF's cap on open activities, Lambda functions, timers and children (each) per execution."""
+_SCHEDULED_KINDS = ("lambda", "activity", "timer", "workflow")
+
+
+def replay(
+    workflow: Workflow,
+    events: Sequence[HistoryEventTypeDef],
+    execution: WorkflowExecutionTypeDef | None = None,
+) -> History:
+    """The history pass, with the parent id used for child workflow ids."""
+    graph = graph_of(workflow)
+    mapped = cast(Sequence[Mapping[str, Any]], events)
+    parent_id = execution.get("workflowId") if execution else None
+    history = History(graph, parent_id if isinstance(parent_id, str) and parent_id else None)
+    return history.replay(mapped)
+
+
+def decide(
+    workflow: Workflow,
+    events: Sequence[HistoryEventTypeDef],
+    *,
+    execution: WorkflowExecutionTypeDef | None = None,
+) -> list[DecisionTypeDef]:
+    """The decisions for the next RespondDecisionTaskCompleted (at most 100).
+
+    Pure and deterministic; never raises: a definition or history it cannot handle becomes a
+    FailWorkflowExecution decision with a reason that says what was wrong.
+    """
+    if not events:
+        return []
+    try:
+        history = replay(workflow, events, execution)
+    except PyflowError as exc:
+        return _fail_unhandled(f"workflow definition is invalid: {exc}", exc)
+    except Exception as exc:  # a bug or a history beyond repair: fail clearly, never crash
+        return _fail_unhandled(f"pyflow could not read the history: {exc!r}", exc)
+    try:
+        return _decide(history)
+    except Exception as exc:
+        return _fail_unhandled(f"pyflow decider error: {exc!r}", exc)
+
+
+def _fail_unhandled(reason: str, exc: BaseException) -> list[DecisionTypeDef]:
+    details = {"error": {"reason": reason, "details": "".join(traceback.format_exception(exc))}}
+    return [
+        {
+            "decisionType": "FailWorkflowExecution",
+            "failWorkflowExecutionDecisionAttributes": {
+                "reason": reason[:256],
+                "details": _close.json_within(details, MAX_DATA),
+            },
+        }
+    ]
+
+
+def _decide(history: History) -> list[DecisionTypeDef]:
+    if history.close_status is not None:
+        return []
+    if history.problem is not None:
+        workflow = history.graph.workflow
+        reason = f"workflow {workflow.name!r} cannot continue: {history.problem}"
+        return _close.fail(history, reason, {"error": {"reason": history.problem}})
+    if history.cancel_requested:
+        return _close.cancel(history)
+    if history.failed is not None:
+        return _close.fail_task(history, history.failed)
+    return _Planner(history).plan()
+
+
+class Outputs(Mapping[str, Any]):
+    """Completed tasks' outputs by name, decoded only when a task's input needs them."""
+
+    def __init__(self, history: History) -> None:
+        self._history = history
+        self._decoded: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name in self._decoded:
+            return self._decoded[name]
+        index = self._history.graph.index[name]
+        rec = self._history.records[index]
+        if rec.phase != "completed":
+            raise KeyError(name)
+        value = decode(rec.output)
+        self._decoded[name] = value
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return (r.name for r in self._history.records if r.phase == "completed")
+
+    def __len__(self) -> int:
+        return sum(1 for r in self._history.records if r.phase == "completed")
+
+
+class _Planner:
+    """Chooses what to start now, within the batch and open-count limits."""
+
+    def __init__(self, history: History) -> None:
+        self.history = history
+        self.outputs = Outputs(history)
+        self.decisions: list[DecisionTypeDef] = []
+        self.open = {
+            "activity": len(history.open_activities),
+            "lambda": len(history.open_lambdas),
+            "timer": len(history.open_timers),
+            "workflow": len(history.open_children),
+        }
+        self.held_back = False
+
+    def plan(self) -> list[DecisionTypeDef]:
+        history = self.history
+        all_done = True
+        for rec in history.records:
+            if rec.phase == "completed":
+                continue
+            all_done = False
+            if self.held_back:
+                break
+            try:
+                self._consider(rec)
+            except TaskInputError as exc:
+                rec.phase = "failed"
+                rec.permanent = True
+                rec.last_error = TaskError(str(exc), exc.details)
+                return _close.fail_task(history, rec)
+        if all_done:
+            return self._complete()
+        if self.held_back and not any(r.role == "wake" for r in history.open_timers.values()):
+            if self.open["timer"] < OPEN_LIMIT:
+                self.decisions.append(_schedule.wake_timer(history.wake_timers + 1))
+        return self.decisions
+
+    def _consider(self, rec: TaskRecord) -> None:
+        """Add the decision `rec` needs now, if any."""
+        kind = rec.task.kind
+        if kind not in _SCHEDULED_KINDS:
+            return  # the start task and signal tasks complete from history alone
+        if rec.phase == "waiting":
+            if not self._dependencies_done(rec):
+                return
+        elif rec.phase != "retry_wait":
+            return
+        elif rec.retry_delay > 0 and rec.retry_timer != "fired":
+            if rec.retry_timer == "none" and self._room("timer"):
+                self.decisions.append(
+                    _schedule.retry_timer(rec.task, rec.attempt + 1, rec.retry_delay)
+                )
+                self.open["timer"] += 1
+            return
+        if not self._room(kind):
+            return
+        input_text = encode_input(rec.task, self.outputs) if kind != "timer" else ""
+        parent_id = self.history.parent_id or ""
+        self.decisions.append(
+            _schedule.attempt_decision(
+                rec.task,
+                rec.attempt + 1,
+                input_text,
+                parent_id=parent_id,
+                lambda_role=self.history.lambda_role,
+            )
+        )
+        self.open[kind] += 1
+
+    def _dependencies_done(self, rec: TaskRecord) -> bool:
+        records = self.history.records
+        return all(records[d].phase == "completed" for d in self.history.graph.deps[rec.index])
+
+    def _room(self, kind: str) -> bool:
+        """True if one more decision of `kind` fits; notes when the batch limit is hit."""
+        if len(self.decisions) >= _close.MAX_DECISIONS - 1:
+            self.held_back = True
+            return False
+        return self.open[kind] < OPEN_LIMIT
+
+    def _complete(self) -> list[DecisionTypeDef]:
+        history = self.history
+        result = workflow_output(history.graph.workflow, self.outputs)
+        try:
+            text = encode(result, what="the workflow result", limit=MAX_DATA)
+        except PayloadTooLargeError as exc:
+            return _close.fail(
+                history,
+                f"the workflow result is too large: {exc}",
+                {"error": {"reason": str(exc), "size": exc.size, "limit": exc.limit}},
+            )
+        except (TypeError, ValueError) as exc:
+            return _close.fail(
+                history,
+                f"the workflow result is not JSON-serialisable: {exc}",
+                {"error": {"reason": str(exc)}},
+            )
+        return _close.complete(text)

@@ -1,0 +1,137 @@
+"""The ids pyflow gives SWF, chosen so that history alone says which task and attempt an
+event belongs to.
+
+Attempts are numbered from 1. For a task named ``N`` (at most 200 characters, so every id
+stays within SWF's 256):
+
+=====================  ==========================  ===========================================
+what                   SWF id                      example
+=====================  ==========================  ===========================================
+Lambda function        Lambda ``id`` ``N#k``         ``UpperCaser#1``
+activity               ``activityId`` ``N#k``        ``resize#2``
+TimerTask              ``timerId`` ``N#k``           ``Sleep#1``
+retry back-off timer   ``timerId`` ``N#k#retry``     ``resize#2#retry`` (waits before attempt 2)
+wake-up timer          ``timerId`` ``j#wake``        ``1#wake`` (j counts wake-ups from 1)
+child workflow         ``workflowId`` ``P#N#k``      ``order-17#Ship#1`` (P: the parent's id)
+=====================  ==========================  ===========================================
+
+Task ids always end in ``#<digits>``, retry timers in ``#retry`` and wake-up timers in
+``#wake``, so the three never collide and an id parses back without knowing the workflow:
+strip the suffix, then split at the last ``#``.
+
+A child workflow id must be unique in the whole domain, so it starts with the parent's
+workflowId. When ``P#N#k`` would exceed 256 characters, it becomes
+``<first 200 characters of P>#<sha256 of P#N, 24 hex>#k``. When the decider is not told the
+execution, ``P`` is ``pyflow-<sha256 of the WorkflowExecutionStarted event, 20 hex>``.
+
+Every scheduling decision also carries ``control``, a JSON object ``{"task": N, "attempt": k}``
+(plus ``"timer": "retry"`` or ``"wake"`` for those timers). SWF echoes it into the scheduling
+event (and into ``StartChildWorkflowExecutionFailed``), so correlation never depends on
+parsing ids, which matters for hashed child ids; the failure events that carry no control
+(``ScheduleActivityTaskFailed``, ``ScheduleLambdaFunctionFailed``, ``StartTimerFailed``) carry
+an id that parses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any, Final, Literal
+
+ID_MAX: Final = 256
+RETRY_SUFFIX: Final = "#retry"
+WAKE_SUFFIX: Final = "#wake"
+
+TimerRole = Literal["task", "retry", "wake"]
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """What an id or control refers to: a task attempt, a retry wait or a wake-up."""
+
+    role: TimerRole
+    task: str
+    attempt: int
+
+
+def task_id(name: str, attempt: int) -> str:
+    """The Lambda id, activityId or timerId of one attempt of a task."""
+    return f"{name}#{attempt}"
+
+
+def retry_timer_id(name: str, attempt: int) -> str:
+    """The timer that waits before `attempt` (the next one) of a task."""
+    return f"{name}#{attempt}{RETRY_SUFFIX}"
+
+
+def wake_timer_id(number: int) -> str:
+    return f"{number}{WAKE_SUFFIX}"
+
+
+def control(name: str, attempt: int, role: TimerRole = "task") -> str:
+    value: dict[str, Any] = {"task": name, "attempt": attempt}
+    if role != "task":
+        value["timer"] = role
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def wake_control(number: int) -> str:
+    return json.dumps({"timer": "wake", "attempt": number}, separators=(",", ":"))
+
+
+def parse_id(value: object) -> Ref | None:
+    """The task attempt, retry wait or wake-up an id names, or None if pyflow never makes it."""
+    if not isinstance(value, str):
+        return None
+    role: TimerRole = "task"
+    if value.endswith(WAKE_SUFFIX):
+        number = value[: -len(WAKE_SUFFIX)]
+        return Ref("wake", "", int(number)) if _is_count(number) else None
+    if value.endswith(RETRY_SUFFIX):
+        role, value = "retry", value[: -len(RETRY_SUFFIX)]
+    name, sep, attempt = value.rpartition("#")
+    if not sep or not name or not _is_count(attempt):
+        return None
+    return Ref(role, name, int(attempt))
+
+
+def parse_control(value: object) -> Ref | None:
+    """The reference a `control` string carries, or None if it is not pyflow's."""
+    if not isinstance(value, str) or not value.startswith("{"):
+        return None
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    attempt = data.get("attempt")
+    if isinstance(attempt, bool) or not isinstance(attempt, int) or attempt < 1:
+        return None
+    timer = data.get("timer", "task")
+    if timer == "wake":
+        return Ref("wake", "", attempt)
+    task = data.get("task")
+    if timer not in ("task", "retry") or not isinstance(task, str) or not task:
+        return None
+    return Ref("retry" if timer == "retry" else "task", task, attempt)
+
+
+def child_workflow_id(parent_id: str, name: str, attempt: int) -> str:
+    """A workflowId unique in the domain for one attempt of a child workflow task."""
+    plain = f"{parent_id}#{name}#{attempt}"
+    if len(plain) <= ID_MAX:
+        return plain
+    digest = hashlib.sha256(f"{parent_id}#{name}".encode()).hexdigest()[:24]
+    return f"{parent_id[:200].rstrip()}#{digest}#{attempt}"
+
+
+def fallback_parent_id(started_event: object) -> str:
+    """A stand-in for the parent's workflowId, derived from its first history event."""
+    text = json.dumps(started_event, sort_keys=True, default=str)
+    return "pyflow-" + hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def _is_count(text: str) -> bool:
+    return text.isascii() and text.isdigit() and not text.startswith("0")

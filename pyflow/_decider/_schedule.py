@@ -1,0 +1,136 @@
+"""The decision that starts one attempt of a task, per task kind.
+
+Only what the task sets is sent; everything else falls back to the defaults registered with
+the SWF type (activity and workflow types), so the same definition works against types
+registered by pyflow or by anyone else.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .._tasks import ActivityTask, LambdaTask, Task, TimerTask, WorkflowTask
+from . import _ids
+
+if TYPE_CHECKING:
+    from mypy_boto3_swf.type_defs import (
+        DecisionTypeDef,
+        ScheduleActivityTaskDecisionAttributesTypeDef,
+        ScheduleLambdaFunctionDecisionAttributesTypeDef,
+        StartChildWorkflowExecutionDecisionAttributesTypeDef,
+    )
+
+
+def attempt_decision(
+    task: Task, attempt: int, input_text: str, *, parent_id: str, lambda_role: str | None
+) -> DecisionTypeDef:
+    """The decision that starts `attempt` of `task` with `input_text` (JSON)."""
+    if isinstance(task, LambdaTask):
+        return _lambda(task, attempt, input_text)
+    if isinstance(task, ActivityTask):
+        return _activity(task, attempt, input_text)
+    if isinstance(task, TimerTask):
+        return {
+            "decisionType": "StartTimer",
+            "startTimerDecisionAttributes": {
+                "timerId": _ids.task_id(task.name, attempt),
+                "startToFireTimeout": str(task.duration),
+                "control": _ids.control(task.name, attempt),
+            },
+        }
+    if isinstance(task, WorkflowTask):
+        return _child(task, attempt, input_text, parent_id=parent_id, lambda_role=lambda_role)
+    raise TypeError(f"task {task.name!r}: a {task.kind} task is not scheduled by a decision")
+
+
+def retry_timer(task: Task, attempt: int, delay: int) -> DecisionTypeDef:
+    """The timer that waits `delay` seconds before `attempt` of `task`."""
+    return {
+        "decisionType": "StartTimer",
+        "startTimerDecisionAttributes": {
+            "timerId": _ids.retry_timer_id(task.name, attempt),
+            "startToFireTimeout": str(delay),
+            "control": _ids.control(task.name, attempt, "retry"),
+        },
+    }
+
+
+def wake_timer(number: int) -> DecisionTypeDef:
+    """A zero-second timer: its TimerFired wakes the decider to schedule what it held back."""
+    return {
+        "decisionType": "StartTimer",
+        "startTimerDecisionAttributes": {
+            "timerId": _ids.wake_timer_id(number),
+            "startToFireTimeout": "0",
+            "control": _ids.wake_control(number),
+        },
+    }
+
+
+def _lambda(task: LambdaTask, attempt: int, input_text: str) -> DecisionTypeDef:
+    attrs: ScheduleLambdaFunctionDecisionAttributesTypeDef = {
+        "id": _ids.task_id(task.name, attempt),
+        "name": task.lambda_function,
+        "control": _ids.control(task.name, attempt),
+        "input": input_text,
+    }
+    if task.timeout is not None:
+        attrs["startToCloseTimeout"] = str(task.timeout)
+    return {
+        "decisionType": "ScheduleLambdaFunction",
+        "scheduleLambdaFunctionDecisionAttributes": attrs,
+    }
+
+
+def _activity(task: ActivityTask, attempt: int, input_text: str) -> DecisionTypeDef:
+    attrs: ScheduleActivityTaskDecisionAttributesTypeDef = {
+        "activityType": {"name": task.activity_type, "version": task.activity_version},
+        "activityId": _ids.task_id(task.name, attempt),
+        "control": _ids.control(task.name, attempt),
+        "input": input_text,
+    }
+    if task.task_list is not None:
+        attrs["taskList"] = {"name": task.task_list}
+    declared = task.activity
+    timeouts = {
+        "scheduleToStartTimeout": task.schedule_to_start_timeout,
+        "startToCloseTimeout": task.start_to_close_timeout,
+        "scheduleToCloseTimeout": task.schedule_to_close_timeout,
+        "heartbeatTimeout": task.heartbeat_timeout,
+    }
+    if declared is not None:
+        fallback = {
+            "scheduleToStartTimeout": declared.schedule_to_start_timeout,
+            "startToCloseTimeout": declared.start_to_close_timeout,
+            "scheduleToCloseTimeout": declared.schedule_to_close_timeout,
+            "heartbeatTimeout": declared.heartbeat_timeout,
+        }
+        timeouts = {k: v if v is not None else fallback[k] for k, v in timeouts.items()}
+    for key, seconds in timeouts.items():
+        if seconds is not None:
+            attrs[key] = str(seconds)  # type: ignore[literal-required]
+    return {
+        "decisionType": "ScheduleActivityTask",
+        "scheduleActivityTaskDecisionAttributes": attrs,
+    }
+
+
+def _child(
+    task: WorkflowTask, attempt: int, input_text: str, *, parent_id: str, lambda_role: str | None
+) -> DecisionTypeDef:
+    attrs: StartChildWorkflowExecutionDecisionAttributesTypeDef = {
+        "workflowType": {"name": task.workflow_name, "version": task.workflow_version},
+        "workflowId": _ids.child_workflow_id(parent_id, task.name, attempt),
+        "control": _ids.control(task.name, attempt),
+        "input": input_text,
+    }
+    if task.task_list is not None:
+        attrs["taskList"] = {"name": task.task_list}
+    if task.execution_timeout is not None:
+        attrs["executionStartToCloseTimeout"] = str(task.execution_timeout)
+    if lambda_role is not None:
+        attrs["lambdaRole"] = lambda_role
+    return {
+        "decisionType": "StartChildWorkflowExecution",
+        "startChildWorkflowExecutionDecisionAttributes": attrs,
+    }

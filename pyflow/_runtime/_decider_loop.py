@@ -1,0 +1,261 @@
+"""The stateless decider loop: poll a decision task, read its whole history, ask the pure
+decider what to do, answer. Nothing is kept between iterations, so any number of these loops
+(threads, processes, Lambda invocations) can serve one task list, and a loop killed between two
+iterations loses nothing: SWF holds the state.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
+
+from .._names import check_swf_name
+from .._payload import MAX_DATA, MAX_REASON, truncate
+from .._workflow import Workflow
+from ._catalog import TypeKey, workflow_closure
+from ._client import fault_code, resolve_client
+from ._logging import ExecutionLogger, decider_log, for_execution
+from ._loop import Backoff, PollInterrupted, StopControl, run_loop
+from ._register import unknown_domain
+from ._retry import persist
+
+if TYPE_CHECKING:
+    from mypy_boto3_swf import SWFClient
+    from mypy_boto3_swf.type_defs import (
+        DecisionTaskTypeDef,
+        DecisionTypeDef,
+        HistoryEventTypeDef,
+    )
+
+DECIDER_ERROR_REASON = "pyflow decider error"
+
+
+@dataclass
+class DeciderStats:
+    """What one run of `poll_for_executions` did."""
+
+    decision_tasks: int = 0
+    """Decision tasks received (non-empty polls)."""
+    decisions: int = 0
+    """Decisions sent back, over all tasks."""
+    errors: int = 0
+    """Failed polls or responses, decider errors, and tasks of types this loop does not serve."""
+    history_pages: int = 0
+    """PollForDecisionTask pages read (a task's history can span several)."""
+    empty_polls: int = 0
+    """Polls that returned no task (normal when there is no work)."""
+
+
+def default_identity() -> str:
+    return f"pyflow@{socket.gethostname()}:{os.getpid()}"[:256]
+
+
+def poll_for_executions(
+    workflows: Workflow | Iterable[Workflow],
+    *,
+    domain: str,
+    task_list: str,
+    num_iterations: int | None = None,
+    identity: str | None = None,
+    client: SWFClient | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> DeciderStats:
+    """Decide executions of `workflows` (and their pyflow children) on `task_list`.
+
+    One iteration is one PollForDecisionTask (a long poll of up to 60 s); `num_iterations=None`
+    runs until SIGINT/SIGTERM (which finish the decision in hand) or until `should_stop()`,
+    checked before every poll, returns True. A decision task of a type not served here is left
+    untouched: SWF times it out after its decision timeout and schedules it again, so a decider
+    that serves the type picks it up (run one decider per task list with all its types).
+    """
+    check_swf_name(domain, "domain")
+    check_swf_name(task_list, "task_list")
+    loop = _DeciderLoop(
+        catalog=workflow_closure(workflows),
+        domain=domain,
+        task_list=task_list,
+        identity=identity or default_identity(),
+        client=resolve_client(client),
+    )
+    run_loop(loop.iterate, num_iterations=num_iterations, should_stop=should_stop)
+    return loop.stats
+
+
+class _DeciderLoop:
+    def __init__(
+        self,
+        *,
+        catalog: dict[TypeKey, Workflow],
+        domain: str,
+        task_list: str,
+        identity: str,
+        client: SWFClient,
+    ) -> None:
+        self.catalog = catalog
+        self.domain = domain
+        self.task_list = task_list
+        self.identity = identity
+        self.client = client
+        self.stats = DeciderStats()
+        self.backoff = Backoff()
+
+    def iterate(self, control: StopControl) -> bool:
+        """One poll and, if it brought a task, one decision. False when the loop must stop."""
+        control.polling = True
+        try:
+            task = self._poll()
+        except PollInterrupted:
+            return False
+        except (ClientError, BotoCoreError) as exc:
+            self._poll_failed(exc, control)
+            return True
+        finally:
+            control.polling = False
+        self.backoff.reset()
+        if task is None:
+            self.stats.empty_polls += 1
+            return True
+        self.stats.decision_tasks += 1
+        self._handle(task)
+        return True
+
+    def _poll(self) -> DecisionTaskTypeDef | None:
+        """One decision task with its complete history, or None after an empty poll."""
+        args: dict[str, Any] = {
+            "domain": self.domain,
+            "taskList": {"name": self.task_list},
+            "identity": self.identity,
+            "maximumPageSize": 1000,
+        }
+        task = self.client.poll_for_decision_task(**args)
+        self.stats.history_pages += 1
+        if not task.get("taskToken"):
+            return None
+        events = list(task.get("events", []))
+        token = task.get("nextPageToken")
+        while token:
+            # Later pages come from the same call with the token; the task stays ours.
+            page = self.client.poll_for_decision_task(**args, nextPageToken=token)
+            self.stats.history_pages += 1
+            events.extend(page.get("events", []))
+            token = page.get("nextPageToken")
+        task["events"] = sorted(events, key=lambda e: e["eventId"])
+        return task
+
+    def _poll_failed(self, exc: BaseException, control: StopControl) -> None:
+        if fault_code(exc) == "UnknownResourceFault":
+            raise unknown_domain(self.domain) from exc
+        if isinstance(exc, ParamValidationError):
+            raise exc  # a bad argument: polling again cannot help
+        self.stats.errors += 1
+        decider_log.warning(
+            "polling task list %r failed (%s: %s); retrying in %.1f s",
+            self.task_list,
+            type(exc).__name__,
+            exc,
+            self.backoff.delay,
+        )
+        self.backoff.pause(control)
+
+    def _handle(self, task: DecisionTaskTypeDef) -> None:
+        execution = task["workflowExecution"]
+        log = for_execution(decider_log, execution)
+        wf_type = task["workflowType"]
+        workflow = self.catalog.get((wf_type["name"], wf_type["version"]))
+        if workflow is None:
+            self.stats.errors += 1
+            log.warning(
+                "workflow type %s %s is not served by this decider (it serves %s); leaving "
+                "the decision task for SWF to time out and hand to a decider that does",
+                wf_type["name"],
+                wf_type["version"],
+                ", ".join(f"{n} {v}" for n, v in self.catalog) or "nothing",
+            )
+            return
+        decisions = self._decide(workflow, task, log)
+        self._respond(task, decisions, log)
+
+    def _decide(
+        self, workflow: Workflow, task: DecisionTaskTypeDef, log: ExecutionLogger
+    ) -> list[DecisionTypeDef]:
+        from .._decider import decide
+
+        events: list[HistoryEventTypeDef] = task["events"]
+        try:
+            decisions = decide(workflow, events, execution=task["workflowExecution"])
+        except Exception as exc:  # a decider bug must fail one execution, not the loop
+            self.stats.errors += 1
+            log.exception("deciding failed; failing the execution")
+            return [fail_decision(exc)]
+        log.debug(
+            "decided %d decision(s) on %d events: %s",
+            len(decisions),
+            len(events),
+            ", ".join(d["decisionType"] for d in decisions) or "none",
+        )
+        return decisions
+
+    def _respond(
+        self, task: DecisionTaskTypeDef, decisions: list[DecisionTypeDef], log: ExecutionLogger
+    ) -> None:
+        try:
+            self._send(task, decisions)
+            return
+        except (ParamValidationError, ClientError) as exc:
+            if not _rejected_decisions(exc):
+                self._respond_failed(exc, log)
+                return
+            # The decisions themselves were invalid: a decider bug. Fail the execution.
+            self.stats.errors += 1
+            log.error("SWF rejected the decisions (%s); failing the execution", exc)
+            try:
+                self._send(task, [fail_decision(exc)])
+            except (ClientError, BotoCoreError) as again:
+                self._respond_failed(again, log)
+        except BotoCoreError as exc:
+            self._respond_failed(exc, log)
+
+    def _send(self, task: DecisionTaskTypeDef, decisions: list[DecisionTypeDef]) -> None:
+        persist(
+            lambda: self.client.respond_decision_task_completed(
+                taskToken=task["taskToken"], decisions=decisions
+            )
+        )
+        self.stats.decisions += len(decisions)
+
+    def _respond_failed(self, exc: BaseException, log: ExecutionLogger) -> None:
+        self.stats.errors += 1
+        if fault_code(exc) == "UnknownResourceFault":
+            log.warning(
+                "the decision task is gone (timed out, or the execution closed): %s", exc
+            )
+        else:
+            log.error(
+                "answering the decision task failed (%s: %s); SWF will time it out and "
+                "schedule it again",
+                type(exc).__name__,
+                exc,
+            )
+
+
+def _rejected_decisions(exc: BaseException) -> bool:
+    """True if the request itself was invalid (retrying the same decisions cannot help)."""
+    if isinstance(exc, ParamValidationError):
+        return True
+    return fault_code(exc) in {"ValidationException", "SerializationException"}
+
+
+def fail_decision(exc: BaseException) -> DecisionTypeDef:
+    """FailWorkflowExecution naming the error type, with the traceback as details."""
+    reason = truncate(f"{DECIDER_ERROR_REASON}: {type(exc).__name__}", MAX_REASON)
+    details = truncate("".join(traceback.format_exception(exc)), MAX_DATA)
+    return {
+        "decisionType": "FailWorkflowExecution",
+        "failWorkflowExecutionDecisionAttributes": {"reason": reason, "details": details},
+    }

@@ -1,0 +1,253 @@
+"""Reading what became of an execution: its close status, result or failure, and each task's
+state, all rebuilt from the execution's history (the only record SWF keeps)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, cast
+
+from botocore.exceptions import ClientError
+
+from .._payload import decode
+from .._workflow import Workflow
+from ._client import fault_code, fault_message, resolve_client
+from ._errors import OutcomeTimeoutError, SWFError, UnknownExecutionError
+
+if TYPE_CHECKING:
+    from mypy_boto3_swf import SWFClient
+    from mypy_boto3_swf.type_defs import HistoryEventTypeDef
+
+    from .._decider import TaskState
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_CLOSE_STATUS = {
+    "WorkflowExecutionCompleted": "COMPLETED",
+    "WorkflowExecutionFailed": "FAILED",
+    "WorkflowExecutionCanceled": "CANCELED",
+    "WorkflowExecutionTimedOut": "TIMED_OUT",
+    "WorkflowExecutionTerminated": "TERMINATED",
+    "WorkflowExecutionContinuedAsNew": "CONTINUED_AS_NEW",
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """An execution as its history shows it."""
+
+    workflow_id: str
+    run_id: str
+    status: str
+    """'OPEN', or SWF's close status: COMPLETED, FAILED, CANCELED, TIMED_OUT, TERMINATED,
+    CONTINUED_AS_NEW."""
+    result: Any = None
+    """The workflow's result, decoded from JSON (COMPLETED only)."""
+    reason: str | None = None
+    """Why it failed, timed out or was terminated."""
+    details: str | None = None
+    """Failure details (usually a traceback or the failing task's details)."""
+    history: list[HistoryEventTypeDef] = field(default_factory=list, repr=False)
+    """Every history event, oldest first, as boto3 returns them."""
+    tasks: dict[str, TaskState] = field(default_factory=dict, repr=False)
+    """Each task's state and attempts, in workflow order; empty unless the workflow
+    definition was given."""
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "OPEN"
+
+
+def get_outcome(
+    *,
+    domain: str,
+    workflow_id: str,
+    run_id: str | None = None,
+    workflow: Workflow | None = None,
+    client: SWFClient | None = None,
+) -> Outcome:
+    """The execution's outcome now (status 'OPEN' while it runs). Without `run_id`, the open
+    run with this workflow id, else the latest closed one. Pass `workflow` (its definition)
+    to get each task's state in `tasks`."""
+    swf = resolve_client(client)
+    if run_id is None:
+        run_id = latest_run_id(swf, domain, workflow_id)
+    events = read_history(swf, domain, workflow_id, run_id)
+    return outcome_from_history(workflow_id, run_id, events, workflow)
+
+
+def wait_for_outcome(
+    *,
+    domain: str,
+    workflow_id: str,
+    run_id: str | None = None,
+    workflow: Workflow | None = None,
+    timeout: float | None = None,
+    client: SWFClient | None = None,
+) -> Outcome:
+    """Wait until the execution closes and return its outcome; OutcomeTimeoutError after
+    `timeout` seconds (None: wait as long as it takes)."""
+    swf = resolve_client(client)
+    if run_id is None:
+        run_id = latest_run_id(swf, domain, workflow_id)
+    wait_closed(swf, domain, workflow_id, run_id, timeout=timeout)
+    return get_outcome(
+        domain=domain, workflow_id=workflow_id, run_id=run_id, workflow=workflow, client=swf
+    )
+
+
+def wait_closed(
+    client: SWFClient,
+    domain: str,
+    workflow_id: str,
+    run_id: str,
+    *,
+    timeout: float | None,
+    min_interval: float = 0.05,
+    max_interval: float = 2.0,
+    on_poll: Callable[[], None] | None = None,
+) -> None:
+    """Poll DescribeWorkflowExecution (cheap) with growing intervals until the run closes."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    interval = min_interval
+    while not _is_closed(client, domain, workflow_id, run_id):
+        if on_poll is not None:
+            on_poll()
+        if deadline is not None and time.monotonic() >= deadline:
+            raise OutcomeTimeoutError(
+                f"execution {workflow_id!r} (run {run_id}) was still open after {timeout} s",
+                code=None,
+            )
+        pause = interval if deadline is None else min(interval, deadline - time.monotonic())
+        time.sleep(max(pause, 0.0))
+        interval = min(interval * 1.5, max_interval)
+
+
+def _is_closed(client: SWFClient, domain: str, workflow_id: str, run_id: str) -> bool:
+    try:
+        info = client.describe_workflow_execution(
+            domain=domain, execution={"workflowId": workflow_id, "runId": run_id}
+        )["executionInfo"]
+    except ClientError as exc:
+        raise _read_error(exc, domain, workflow_id) from exc
+    return info.get("executionStatus") == "CLOSED"
+
+
+def read_history(
+    client: SWFClient, domain: str, workflow_id: str, run_id: str
+) -> list[HistoryEventTypeDef]:
+    """The whole history, oldest first, across pages."""
+    events: list[HistoryEventTypeDef] = []
+    token: str | None = None
+    while True:
+        args: dict[str, Any] = {
+            "domain": domain,
+            "execution": {"workflowId": workflow_id, "runId": run_id},
+            "maximumPageSize": 1000,
+        }
+        if token:
+            args["nextPageToken"] = token
+        try:
+            page = client.get_workflow_execution_history(**args)
+        except ClientError as exc:
+            raise _read_error(exc, domain, workflow_id) from exc
+        events.extend(page["events"])
+        token = page.get("nextPageToken")
+        if not token:
+            return sorted(events, key=lambda e: e["eventId"])
+
+
+def latest_run_id(client: SWFClient, domain: str, workflow_id: str) -> str:
+    """The open run with this workflow id, else the most recently started closed one."""
+    for lister in (client.list_open_workflow_executions, client.list_closed_workflow_executions):
+        runs = _list_runs(lister, domain, workflow_id)
+        if runs:
+            latest = max(runs, key=lambda info: info["startTimestamp"])
+            return str(latest["execution"]["runId"])
+    raise UnknownExecutionError(
+        f"no execution with workflow id {workflow_id!r} in domain {domain!r}",
+        code="UnknownResourceFault",
+    )
+
+
+def _list_runs(lister: Callable[..., Any], domain: str, workflow_id: str) -> list[Any]:
+    runs: list[Any] = []
+    token: str | None = None
+    while True:
+        args: dict[str, Any] = {
+            "domain": domain,
+            "startTimeFilter": {"oldestDate": _EPOCH},
+            "executionFilter": {"workflowId": workflow_id},
+        }
+        if token:
+            args["nextPageToken"] = token
+        try:
+            page = lister(**args)
+        except ClientError as exc:
+            raise _read_error(exc, domain, workflow_id) from exc
+        # Filter again here: some SWF emulators (moto) ignore executionFilter.
+        runs.extend(
+            i for i in page["executionInfos"] if i["execution"]["workflowId"] == workflow_id
+        )
+        token = page.get("nextPageToken")
+        if not token:
+            return runs
+
+
+def outcome_from_history(
+    workflow_id: str,
+    run_id: str,
+    events: list[HistoryEventTypeDef],
+    workflow: Workflow | None,
+) -> Outcome:
+    if workflow is not None:
+        from .._decider import execution_state
+
+        state = execution_state(
+            workflow, events, execution={"workflowId": workflow_id, "runId": run_id}
+        )
+        return Outcome(
+            workflow_id=workflow_id,
+            run_id=run_id,
+            status=state.status,
+            result=state.result,
+            reason=state.reason,
+            details=state.details,
+            history=events,
+            tasks=dict(state.tasks),
+        )
+    return _outcome_without_definition(workflow_id, run_id, events)
+
+
+def _outcome_without_definition(
+    workflow_id: str, run_id: str, events: list[HistoryEventTypeDef]
+) -> Outcome:
+    """Close status and payloads straight from the closing event."""
+    close = next((e for e in reversed(events) if e["eventType"] in _CLOSE_STATUS), None)
+    if close is None:
+        return Outcome(workflow_id=workflow_id, run_id=run_id, status="OPEN", history=events)
+    attrs: dict[str, Any] = next(
+        (dict(cast(Any, v)) for k, v in close.items() if k.endswith("EventAttributes")), {}
+    )
+    reason = attrs.get("reason") or attrs.get("timeoutType") or attrs.get("cause")
+    return Outcome(
+        workflow_id=workflow_id,
+        run_id=run_id,
+        status=_CLOSE_STATUS[close["eventType"]],
+        result=decode(attrs.get("result")),
+        reason=reason,
+        details=attrs.get("details"),
+        history=events,
+    )
+
+
+def _read_error(exc: ClientError, domain: str, workflow_id: str) -> SWFError:
+    code = fault_code(exc)
+    if code == "UnknownResourceFault":
+        return UnknownExecutionError(
+            f"no execution with workflow id {workflow_id!r} in domain {domain!r} "
+            f"({fault_message(exc)})",
+            code=code,
+        )
+    return SWFError(f"SWF refused to describe {workflow_id!r}: {code}: {exc}", code=code)

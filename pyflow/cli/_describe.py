@@ -1,0 +1,329 @@
+"""`pyflow describe`: an execution's status, timing, result or failure, tasks and timeline."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import click
+
+from .._payload import decode
+from .._workflow import Workflow
+from . import _render as r
+from ._client import aws_options, options
+from ._errors import CliError
+from ._executions import json_option, read_history, run_id_option
+from ._history import attributes
+from ._loading import load_workflows
+from ._timeline import TaskRow, gantt, mermaid_gantt, rows_from_history, rows_from_states
+
+_CLOSE_EVENTS = {
+    "WorkflowExecutionCompleted": "COMPLETED",
+    "WorkflowExecutionFailed": "FAILED",
+    "WorkflowExecutionCanceled": "CANCELED",
+    "WorkflowExecutionTimedOut": "TIMED_OUT",
+    "WorkflowExecutionTerminated": "TERMINATED",
+    "WorkflowExecutionContinuedAsNew": "CONTINUED_AS_NEW",
+}
+workflows_option = click.option(
+    "--workflows",
+    "definitions",
+    metavar="TARGET",
+    envvar="PYFLOW_WORKFLOWS",
+    show_envvar=True,
+    help="Module or package with the workflow definition (adds tasks not started yet).",
+)
+
+
+def find_definition(target: str | None, name: str, version: str) -> Workflow | None:
+    """The workflow named `name`/`version` in `target` (and its children), if given."""
+    if not target:
+        return None
+    from ._loading import all_workflows
+
+    for workflow in load_workflows(target):
+        for candidate in all_workflows(workflow):
+            if (candidate.name, candidate.version) == (name, version):
+                return candidate
+    raise CliError(
+        f"{target!r} has no workflow {name!r} version {version!r}",
+        "--workflows must name the module or package that defines this execution's type",
+    )
+
+
+def gather(
+    workflow_id: str, run_id: str | None, definition: Workflow | str | None
+) -> dict[str, Any]:
+    """Everything describe shows, as plain data (which is also the --json output)."""
+    run, events = read_history(workflow_id, run_id)
+    started = events[0] if events else {}
+    start_attrs = attributes(started)
+    wf_type = start_attrs.get("workflowType", {"name": "?", "version": "?"})
+    if not isinstance(definition, Workflow):
+        definition = find_definition(definition, wf_type["name"], wf_type["version"])
+    view: dict[str, Any] = {
+        "workflowId": workflow_id,
+        "runId": run,
+        "domain": options().domain,
+        "workflowType": wf_type,
+        "status": "OPEN",
+        "startedAt": started.get("eventTimestamp"),
+        "closedAt": None,
+        "tags": start_attrs.get("tagList", []),
+        "input": decode(start_attrs.get("input")),
+        "result": None,
+        "reason": None,
+        "details": None,
+    }
+    _add_close(view, events)
+    rows = _rows(definition, events, workflow_id, run)
+    view["seconds"] = r.between(view["startedAt"], view["closedAt"] or datetime.now(UTC))
+    view["tasks"] = rows
+    return view
+
+
+def _add_close(view: dict[str, Any], events: list[Any]) -> None:
+    for event in reversed(events):
+        status = _CLOSE_EVENTS.get(event["eventType"])
+        if status is None:
+            continue
+        attrs = attributes(event)
+        view["status"] = status
+        view["closedAt"] = event["eventTimestamp"]
+        view["result"] = decode(attrs.get("result"))
+        view["reason"] = attrs.get("reason") or attrs.get("timeoutType") or attrs.get("cause")
+        view["details"] = attrs.get("details")
+        return
+
+
+def _rows(
+    definition: Workflow | None, events: list[Any], workflow_id: str, run_id: str
+) -> list[TaskRow]:
+    if definition is None:
+        return rows_from_history(events)
+    from .._decider import execution_state
+
+    state = execution_state(
+        definition, events, execution={"workflowId": workflow_id, "runId": run_id}
+    )
+    return rows_from_states(definition, state.tasks)
+
+
+def view_json(view: dict[str, Any]) -> dict[str, Any]:
+    data = dict(view)
+    data["tasks"] = [row.as_json() for row in view["tasks"]]
+    return data
+
+
+def print_view(view: dict[str, Any]) -> None:
+    status = view["status"]
+    wf_type = view["workflowType"]
+    closed = view["closedAt"]
+    pairs = [
+        ("Workflow", f"{wf_type['name']} {wf_type['version']}"),
+        ("Workflow id", view["workflowId"]),
+        ("Run id", view["runId"]),
+        ("Status", r.styled(status, status)),
+        ("Started", r.when(view["startedAt"]) + " UTC"),
+        (
+            "Closed" if closed else "Running for",
+            f"{r.when(closed)} UTC (took {r.duration(view['seconds'])})"
+            if closed
+            else r.duration(view["seconds"]),
+        ),
+        ("Input", r.short(view["input"], 100)),
+    ]
+    if view["tags"]:
+        pairs.append(("Tags", ", ".join(view["tags"])))
+    if status == "COMPLETED":
+        pairs.append(("Result", r.short(view["result"], 200)))
+    elif view["reason"] or view["details"]:
+        pairs.append(("Reason", str(view["reason"] or "-")))
+        if view["details"]:
+            pairs.append(("Details", r.short(view["details"], 300)))
+    r.fields(pairs)
+    rows: list[TaskRow] = view["tasks"]
+    if not rows:
+        return
+    click.echo()
+    r.table(
+        ["TASK", "TYPE", "STATE", "ATTEMPTS", "START", "END", "DURATION"],
+        [_task_cells(row) for row in rows],
+        title=f"Tasks ({_progress(rows)})",
+        style_column=2,
+    )
+    errors = [(row.name, row.error) for row in rows if row.error and row.state != "completed"]
+    for name, error in errors:
+        click.echo(f"  {name}: {error}")
+    click.echo()
+    click.echo("Timeline (UTC " + r.clock(view["startedAt"]) + " onwards)")
+    bar = "█" if r.is_terminal() else "#"
+    for line in gantt(rows, view["startedAt"], closed, bar=bar):
+        click.echo(line)
+
+
+def _task_cells(row: TaskRow) -> list[str]:
+    return [
+        row.name,
+        row.what,
+        row.state,
+        str(row.attempts),
+        r.clock(row.started_at),
+        r.clock(row.ended_at),
+        r.duration(row.seconds),
+    ]
+
+
+def _progress(rows: list[TaskRow]) -> str:
+    done = sum(row.state == "completed" for row in rows)
+    running = [row.name for row in rows if row.state in ("running", "scheduled")]
+    text = f"{done}/{len(rows)} done"
+    return text + (f", running: {', '.join(running)}" if running else "")
+
+
+def show_outcome(workflow_id: str, definition: Workflow | None, *, as_json: bool) -> None:
+    """Wait for an execution to close, print it as describe does, exit 1 unless COMPLETED."""
+    view = watch_until_closed(workflow_id, None, definition, interval=0.5, quiet=as_json)
+    if as_json:
+        r.echo_json(view_json(view))
+    else:
+        print_view(view)
+    if view["status"] != "COMPLETED":
+        raise SystemExit(1)
+
+
+def watch_until_closed(
+    workflow_id: str,
+    run_id: str | None,
+    definition: Workflow | str | None,
+    *,
+    interval: float,
+    quiet: bool = False,
+    sleep: Callable[[float], None] = time.sleep,
+) -> dict[str, Any]:
+    """Re-read the execution every `interval` seconds, printing task changes, until it closes.
+
+    On a terminal a spinner line shows tasks done of total and what is running.
+    """
+    if isinstance(definition, str):
+        view = gather(workflow_id, run_id, definition)
+        definition = find_definition(
+            definition, view["workflowType"]["name"], view["workflowType"]["version"]
+        )
+    watcher = _Watcher(quiet=quiet)
+    if quiet or not r.is_terminal():
+        return watcher.loop(workflow_id, run_id, definition, interval, sleep)
+    from rich.console import Console
+
+    with Console(stderr=True).status(f"watching {workflow_id}...") as status:
+        watcher.status = status
+        return watcher.loop(workflow_id, run_id, definition, interval, sleep)
+
+
+class _Watcher:
+    def __init__(self, *, quiet: bool) -> None:
+        self.quiet = quiet
+        self.seen: dict[str, str] = {}
+        self.status: Any = None
+
+    def loop(
+        self,
+        workflow_id: str,
+        run_id: str | None,
+        definition: Workflow | None,
+        interval: float,
+        sleep: Callable[[float], None],
+    ) -> dict[str, Any]:
+        while True:
+            view = gather(workflow_id, run_id, definition)
+            run_id = view["runId"]
+            if not self.quiet:
+                self.show(view["tasks"])
+            if view["status"] != "OPEN":
+                return view
+            sleep(interval)
+
+    def show(self, rows: list[TaskRow]) -> None:
+        changed = False
+        for row in rows:
+            key = f"{row.state}/{row.attempts}"
+            unchanged = self.seen.get(row.name) == key
+            if unchanged or (row.name not in self.seen and row.state == "waiting"):
+                self.seen.setdefault(row.name, key)
+                continue
+            self.seen[row.name] = key
+            changed = True
+            attempt = f" (attempt {row.attempts})" if row.attempts > 1 else ""
+            moment = row.ended_at if row.state in ("completed", "failed") else row.started_at
+            self.echo(
+                f"{r.clock(moment or datetime.now(UTC))}  {row.name:<20} "
+                f"{r.styled(row.state, row.state)}{attempt}"
+            )
+        if self.status is not None:
+            self.status.update(_progress(rows))
+        elif changed:
+            self.echo(f"  {_progress(rows)}")
+
+    def echo(self, text: str) -> None:
+        if self.status is None:
+            click.echo(text, err=True)
+            return
+        from rich.text import Text
+
+        self.status.console.print(Text.from_ansi(text), highlight=False)
+
+
+@click.command(short_help="Show an execution's status, tasks, timeline.")
+@click.argument("workflow_id")
+@run_id_option
+@workflows_option
+@click.option("--watch", is_flag=True, help="Follow the execution until it closes.")
+@click.option(
+    "--gantt",
+    is_flag=True,
+    help="Print the timeline as a Mermaid Gantt chart (renders on GitHub) instead.",
+)
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.1),
+    default=2.0,
+    show_default=True,
+    help="Seconds between reads with --watch.",
+)
+@json_option
+@aws_options
+def describe(
+    workflow_id: str,
+    run_id: str | None,
+    definitions: str | None,
+    watch: bool,
+    gantt: bool,
+    interval: float,
+    as_json: bool,
+) -> None:
+    """Show an execution: status, timing, result or failure, its tasks and a timeline.
+
+    With --watch, print each task change until the execution closes, then the summary; the
+    exit status is then 0 only if it COMPLETED.
+    """
+    if watch:
+        view = watch_until_closed(workflow_id, run_id, definitions, interval=interval,
+                                  quiet=as_json)
+    else:
+        view = gather(workflow_id, run_id, definitions)
+    if as_json:
+        r.echo_json(view_json(view))
+    elif gantt:
+        wf_type = view["workflowType"]
+        title = f"{wf_type['name']} {wf_type['version']} {view['workflowId']} {view['status']}"
+        chart = mermaid_gantt(title, view["tasks"], view["startedAt"], view["closedAt"])
+        click.echo(chart, nl=False)
+    else:
+        print_view(view)
+    if watch and view["status"] != "COMPLETED":
+        raise SystemExit(1)
+
+
+COMMANDS = [describe]

@@ -1,0 +1,399 @@
+"""Commands that act on executions: start, signal, cancel, terminate, history, list."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from . import _render as r
+from ._client import aws_options, options
+from ._errors import CliError
+from ._history import event_rows
+from ._loading import load_workflow
+from ._values import parse_payload, parse_since
+
+if TYPE_CHECKING:
+    from mypy_boto3_swf import SWFClient
+    from mypy_boto3_swf.type_defs import WorkflowExecutionInfoTypeDef
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+CLOSE_STATUSES = ("COMPLETED", "FAILED", "CANCELED", "TERMINATED", "TIMED_OUT", "CONTINUED_AS_NEW")
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+run_id_option = click.option("--run-id", help="A specific run (default: the current or latest).")
+
+
+def _unknown_execution(workflow_id: str, open_only: bool = False) -> CliError:
+    which = "open execution" if open_only else "execution"
+    return CliError(
+        f"no {which} with workflow id {workflow_id!r} in domain {options().domain!r} "
+        f"at {options().where()}",
+        "`pyflow list` shows the executions in the domain (--domain picks another)",
+    )
+
+
+def _is_unknown_execution(exc: BaseException) -> bool:
+    from botocore.exceptions import ClientError
+
+    from .._runtime import UnknownExecutionError
+
+    if isinstance(exc, UnknownExecutionError):
+        return True
+    if isinstance(exc, ClientError):
+        error = exc.response.get("Error", {})
+        return error.get("Code") == "UnknownResourceFault" and "domain" not in str(
+            error.get("Message", "")
+        ).lower()
+    return False
+
+
+def _reraise_unknown(exc: Exception, workflow_id: str, open_only: bool) -> None:
+    if _is_unknown_execution(exc):
+        raise _unknown_execution(workflow_id, open_only) from exc
+    raise exc
+
+
+@click.command(short_help="Start an execution; print its workflow id.")
+@click.argument("workflow")
+@click.option("--input", "input_text", metavar="JSON", help="Workflow input (JSON, or @FILE).")
+@click.option("--workflow-id", help="Id for the execution (default: NAME-<uuid>).")
+@click.option(
+    "--workflow-version",
+    metavar="VERSION",
+    help="Treat WORKFLOW as a registered type name with this version.",
+)
+@click.option("--task-list", help="Decision task list (default: the type's).")
+@click.option("--lambda-role", metavar="ARN", help="IAM role SWF assumes to invoke Lambda.")
+@click.option("--tag", "tags", multiple=True, help="Execution tag (repeatable, at most 5).")
+@click.option("--execution-timeout", type=click.IntRange(min=1), help="Seconds (default: type's).")
+@click.option("--register", is_flag=True, help="Register the domain and types first.")
+@click.option("--wait", is_flag=True, help="Wait for the execution to close; print its outcome.")
+@json_option
+@aws_options
+def start(
+    workflow: str,
+    input_text: str | None,
+    workflow_id: str | None,
+    workflow_version: str | None,
+    task_list: str | None,
+    lambda_role: str | None,
+    tags: tuple[str, ...],
+    execution_timeout: int | None,
+    register: bool,
+    wait: bool,
+    as_json: bool,
+) -> None:
+    """Start an execution and print its workflow id.
+
+    WORKFLOW is MODULE:ATTRIBUTE (a pyflow workflow; its name, version and task list are
+    used), or a registered type name together with --workflow-version.
+
+    \b
+      pyflow start workflows.string_transformer:workflow --input World
+      pyflow start StringTransformer --workflow-version 1.0 --input '"World"'
+    """
+    import pyflow
+
+    value = parse_payload(input_text)
+    opts = options()
+    definition = None
+    if workflow_version is None:
+        definition = load_workflow(workflow)
+        name, version = definition.name, definition.version
+        task_list = task_list or definition.task_list
+    else:
+        name, version = workflow, workflow_version
+    if register:
+        if definition is None:
+            raise CliError("--register needs WORKFLOW as MODULE:ATTRIBUTE")
+        pyflow.ensure_domain_registered(opts.domain, client=opts.client())
+        pyflow.ensure_workflow_registered(definition, domain=opts.domain, client=opts.client())
+    new_id = pyflow.start_workflow(
+        domain=opts.domain,
+        workflow_name=name,
+        workflow_version=version,
+        task_list=task_list,
+        lambda_role=lambda_role,
+        input=value,
+        workflow_id=workflow_id,
+        tags=list(tags) or None,
+        execution_timeout=execution_timeout,
+        client=opts.client(),
+    )
+    if wait:
+        from ._describe import show_outcome
+
+        show_outcome(new_id, definition, as_json=as_json)
+        return
+    if as_json:
+        r.echo_json({"workflowId": new_id, "domain": opts.domain})
+    else:
+        click.echo(new_id)
+
+
+@click.command(short_help="Send a signal to an open execution.")
+@click.argument("workflow_id")
+@click.argument("signal_name")
+@click.option("--input", "input_text", metavar="JSON", help="Signal input (JSON, or @FILE).")
+@run_id_option
+@json_option
+@aws_options
+def signal(
+    workflow_id: str, signal_name: str, input_text: str | None, run_id: str | None, as_json: bool
+) -> None:
+    """Send SIGNAL_NAME to an open execution (a SignalTask waiting for it gets the input)."""
+    import pyflow
+
+    value = parse_payload(input_text)
+    opts = options()
+    try:
+        pyflow.signal_workflow(
+            domain=opts.domain,
+            workflow_id=workflow_id,
+            signal_name=signal_name,
+            input=value,
+            run_id=run_id,
+            client=opts.client(),
+        )
+    except Exception as exc:
+        _reraise_unknown(exc, workflow_id, open_only=True)
+    _done(as_json, f"sent signal {signal_name!r} to {workflow_id}", signal=signal_name)
+
+
+def _done(as_json: bool, message: str, **extra: Any) -> None:
+    if as_json:
+        r.echo_json({"workflowId": click.get_current_context().params["workflow_id"], **extra})
+    else:
+        click.echo(message)
+
+
+@click.command(short_help="Ask an open execution to cancel.")
+@click.argument("workflow_id")
+@run_id_option
+@json_option
+@aws_options
+def cancel(workflow_id: str, run_id: str | None, as_json: bool) -> None:
+    """Ask an open execution to cancel; its decider cancels open tasks and closes it."""
+    import pyflow
+
+    opts = options()
+    try:
+        pyflow.cancel_workflow(
+            domain=opts.domain, workflow_id=workflow_id, run_id=run_id, client=opts.client()
+        )
+    except Exception as exc:
+        _reraise_unknown(exc, workflow_id, open_only=True)
+    _done(as_json, f"requested cancellation of {workflow_id}", action="cancel")
+
+
+@click.command(short_help="Stop an open execution at once.")
+@click.argument("workflow_id")
+@run_id_option
+@click.option("--reason", help="Recorded in the WorkflowExecutionTerminated event.")
+@click.option("--details", help="Recorded in the WorkflowExecutionTerminated event.")
+@click.option(
+    "--child-policy",
+    type=click.Choice(["TERMINATE", "REQUEST_CANCEL", "ABANDON"], case_sensitive=False),
+    help="What happens to child executions (default: the execution's policy).",
+)
+@json_option
+@aws_options
+def terminate(
+    workflow_id: str,
+    run_id: str | None,
+    reason: str | None,
+    details: str | None,
+    child_policy: str | None,
+    as_json: bool,
+) -> None:
+    """Stop an open execution at once (no decider involved; prefer `cancel` to clean up)."""
+    opts = options()
+    args: dict[str, Any] = {"domain": opts.domain, "workflowId": workflow_id}
+    for key, value in (
+        ("runId", run_id),
+        ("reason", reason),
+        ("details", details),
+        ("childPolicy", child_policy.upper() if child_policy else None),
+    ):
+        if value is not None:
+            args[key] = value
+    try:
+        opts.client().terminate_workflow_execution(**args)
+    except Exception as exc:
+        _reraise_unknown(exc, workflow_id, open_only=True)
+    _done(as_json, f"terminated {workflow_id}", action="terminate")
+
+
+def resolve_run_id(client: SWFClient, workflow_id: str, run_id: str | None) -> str:
+    """`run_id`, or the open run with this workflow id, else the latest closed one."""
+    if run_id:
+        return run_id
+    from .._runtime._outcome import latest_run_id
+
+    try:
+        return latest_run_id(client, options().domain, workflow_id)
+    except Exception as exc:
+        _reraise_unknown(exc, workflow_id, open_only=False)
+        raise
+
+
+def read_history(workflow_id: str, run_id: str | None) -> tuple[str, list[Any]]:
+    from .._runtime._outcome import read_history as read
+
+    client = options().client()
+    run = resolve_run_id(client, workflow_id, run_id)
+    try:
+        return run, list(read(client, options().domain, workflow_id, run))
+    except Exception as exc:
+        _reraise_unknown(exc, workflow_id, open_only=False)
+        raise
+
+
+@click.command(short_help="Print an execution's history events.")
+@click.argument("workflow_id")
+@run_id_option
+@click.option("--full", is_flag=True, help="Show payloads whole instead of cut to one line.")
+@json_option
+@aws_options
+def history(workflow_id: str, run_id: str | None, full: bool, as_json: bool) -> None:
+    """Print an execution's history events, one readable line each."""
+    run, events = read_history(workflow_id, run_id)
+    if as_json:
+        r.echo_json({"workflowId": workflow_id, "runId": run, "events": events})
+        return
+    rows = event_rows(events, width=None if full else 80)
+    r.table(["ID", "TIME", "+", "EVENT", "DETAILS"], rows, style_column=None)
+
+
+# -- list ----------------------------------------------------------------------------------
+
+
+def _matches(info: WorkflowExecutionInfoTypeDef, flt: dict[str, Any]) -> bool:
+    checks = (
+        flt["workflow_id"] in (None, info["execution"]["workflowId"]),
+        flt["type"] in (None, info["workflowType"]["name"]),
+        flt["type_version"] in (None, info["workflowType"]["version"]),
+        flt["tag"] is None or flt["tag"] in info.get("tagList", []),
+        flt["close_status"] is None or info.get("closeStatus") == flt["close_status"],
+        flt["until"] is None or r.utc(info["startTimestamp"]) <= flt["until"],
+        r.utc(info["startTimestamp"]) >= flt["since"],
+    )
+    return all(checks)
+
+
+def _server_filter(flt: dict[str, Any], closed: bool) -> dict[str, Any]:
+    """SWF takes one of these filters per call; the most selective goes to the server."""
+    time_filter: dict[str, Any] = {"oldestDate": flt["since"]}
+    if flt["until"] is not None:
+        time_filter["latestDate"] = flt["until"]
+    args: dict[str, Any] = {"startTimeFilter": time_filter}
+    if flt["workflow_id"]:
+        args["executionFilter"] = {"workflowId": flt["workflow_id"]}
+    elif flt["tag"]:
+        args["tagFilter"] = {"tag": flt["tag"]}
+    elif flt["type"]:
+        type_filter = {"name": flt["type"]}
+        if flt["type_version"]:
+            type_filter["version"] = flt["type_version"]
+        args["typeFilter"] = type_filter
+    elif closed and flt["close_status"]:
+        args["closeStatusFilter"] = {"status": flt["close_status"]}
+    return args
+
+
+def list_executions(flt: dict[str, Any], *, closed: bool, limit: int) -> list[Any]:
+    opts = options()
+    client = opts.client()
+    call = (
+        client.list_closed_workflow_executions if closed else client.list_open_workflow_executions
+    )
+    args: dict[str, Any] = {"domain": opts.domain, "maximumPageSize": min(1000, max(limit, 100))}
+    args.update(_server_filter(flt, closed))
+    found: list[Any] = []
+    while len(found) < limit:
+        page = call(**args)
+        found.extend(i for i in page["executionInfos"] if _matches(i, flt))
+        token = page.get("nextPageToken")
+        if not token:
+            break
+        args["nextPageToken"] = token
+    return found[:limit]
+
+
+def _status(info: Any) -> str:
+    return str(info.get("closeStatus") or info.get("executionStatus", "OPEN"))
+
+
+@click.command("list", short_help="List executions, newest first.")
+@click.option(
+    "--status",
+    type=click.Choice(["all", "open", "closed", *CLOSE_STATUSES], case_sensitive=False),
+    default="all",
+    show_default=True,
+    help="Open, closed, or one close status.",
+)
+@click.option("--type", "type_name", metavar="NAME", help="Workflow type name.")
+@click.option("--type-version", metavar="VERSION", help="Workflow type version (with --type).")
+@click.option("--tag", help="Only executions started with this tag.")
+@click.option("--workflow-id", help="Only runs of this workflow id.")
+@click.option("--since", metavar="TIME", help="Started at or after: 2h, 7d, or ISO time.")
+@click.option("--until", metavar="TIME", help="Started at or before: 2h, 7d, or ISO time.")
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=50, show_default=True, help="At most this many."
+)
+@json_option
+@aws_options
+def list_command(
+    status: str,
+    type_name: str | None,
+    type_version: str | None,
+    tag: str | None,
+    workflow_id: str | None,
+    since: str | None,
+    until: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """List executions, newest first (open and closed unless --status says)."""
+    status = status.upper()
+    flt: dict[str, Any] = {
+        "workflow_id": workflow_id,
+        "type": type_name,
+        "type_version": type_version,
+        "tag": tag,
+        "close_status": status if status in CLOSE_STATUSES else None,
+        "since": parse_since(since) if since else EPOCH,
+        "until": parse_since(until) if until else None,
+    }
+    infos: list[Any] = []
+    if status in ("ALL", "OPEN"):
+        infos += list_executions(flt, closed=False, limit=limit)
+    if status != "OPEN":
+        infos += list_executions(flt, closed=True, limit=limit)
+    infos.sort(key=lambda i: r.utc(i["startTimestamp"]), reverse=True)
+    infos = infos[:limit]
+    if as_json:
+        r.echo_json(infos)
+        return
+    if not infos:
+        click.echo(f"no executions match in domain {options().domain!r}")
+        return
+    rows = [_list_row(i) for i in infos]
+    r.table(["WORKFLOW ID", "TYPE", "STATUS", "STARTED (UTC)", "DURATION", "TAGS"], rows,
+            style_column=2)
+
+
+def _list_row(info: Any) -> list[str]:
+    end = info.get("closeTimestamp") or (None if info.get("closeStatus") else datetime.now(UTC))
+    return [
+        info["execution"]["workflowId"],
+        f"{info['workflowType']['name']} {info['workflowType']['version']}",
+        _status(info),
+        r.when(info["startTimestamp"]),
+        r.duration(r.between(info["startTimestamp"], end)),
+        ",".join(info.get("tagList", [])),
+    ]
+
+
+COMMANDS = [start, signal, cancel, terminate, history, list_command]

@@ -1,0 +1,162 @@
+"""A workflow as a picture: Mermaid flowchart or Graphviz DOT text, from the model alone.
+
+Pure functions of a `Workflow` (and optionally each task's state), so they are tested without
+SWF. Node ids are generated (`t0`, `t1`, ...) because task names may hold any character; the
+names appear only in escaped labels.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Protocol
+
+from .._tasks import ActivityTask, LambdaTask, SignalTask, Task, TimerTask, WorkflowTask
+from .._workflow import Workflow
+
+
+class HasState(Protocol):
+    @property
+    def state(self) -> str: ...
+
+    @property
+    def attempts(self) -> int: ...
+
+
+# state -> (fill, stroke, font) shared by both formats; grouped as the issue names them
+COLOURS: Mapping[str, tuple[str, str, str]] = {
+    "completed": ("#c8e6c9", "#2e7d32", "#1b5e20"),
+    "running": ("#bbdefb", "#1565c0", "#0d47a1"),
+    "scheduled": ("#e3f2fd", "#1565c0", "#0d47a1"),
+    "retry_wait": ("#ffe0b2", "#ef6c00", "#e65100"),
+    "failed": ("#ffcdd2", "#c62828", "#b71c1c"),
+    "canceled": ("#e0e0e0", "#616161", "#424242"),
+    "waiting": ("#ffffff", "#9e9e9e", "#616161"),
+}
+
+_MERMAID_SHAPES = {
+    "start": ('(["', '"])'),
+    "lambda": ('["', '"]'),
+    "activity": ('("', '")'),
+    "workflow": ('[["', '"]]'),
+    "signal": ('>"', '"]'),
+    "timer": ('{{"', '"}}'),
+}
+_DOT_SHAPES = {
+    "start": "oval",
+    "lambda": "box",
+    "activity": "box",
+    "workflow": "box3d",
+    "signal": "cds",
+    "timer": "hexagon",
+}
+
+
+def describe_task(task: Task) -> str:
+    """What a task runs, in a few words: 'lambda string-upcase', 'timer 30s', ..."""
+    if isinstance(task, LambdaTask):
+        return f"lambda {task.lambda_function}"
+    if isinstance(task, ActivityTask):
+        return f"activity {task.activity_type} {task.activity_version}"
+    if isinstance(task, WorkflowTask):
+        return f"workflow {task.workflow_name} {task.workflow_version}"
+    if isinstance(task, SignalTask):
+        return f"signal {task.signal_name}"
+    if isinstance(task, TimerTask):
+        return f"timer {task.duration}s"
+    return "start"
+
+
+def _node_ids(workflow: Workflow) -> dict[str, str]:
+    return {task.name: f"t{i}" for i, task in enumerate(workflow.tasks)}
+
+
+def _state_line(state: HasState | None) -> str | None:
+    if state is None:
+        return None
+    if state.attempts > 1:
+        return f"{state.state}, {state.attempts} attempts"
+    return state.state
+
+
+def _mermaid_text(text: str) -> str:
+    # Mermaid entity codes keep quotes and markup characters out of the diagram syntax.
+    pairs = (("#", "#35;"), ("&", "#amp;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"))
+    for char, code in pairs:
+        text = text.replace(char, code)
+    return text
+
+
+def mermaid(workflow: Workflow, states: Mapping[str, HasState] | None = None) -> str:
+    """A Mermaid flowchart, top to bottom; with `states`, nodes are classed by task state."""
+    ids = _node_ids(workflow)
+    lines = [
+        "---",
+        f"title: {json.dumps(f'{workflow.name} {workflow.version}', ensure_ascii=False)}",
+        "---",
+        "flowchart TD",
+    ]
+    for task in workflow.tasks:
+        state = (states or {}).get(task.name)
+        label = [f"<b>{_mermaid_text(task.name)}</b>", _mermaid_text(describe_task(task))]
+        state_line = _state_line(state) or ("waiting" if states is not None else None)
+        if state_line:
+            label.append(f"<i>{_mermaid_text(state_line)}</i>")
+        opening, closing = _MERMAID_SHAPES[task.kind]
+        lines.append(f"    {ids[task.name]}{opening}{'<br>'.join(label)}{closing}")
+    for task in workflow.tasks:
+        for dep in task.dependencies:
+            lines.append(f"    {ids[dep.name]} --> {ids[task.name]}")
+    if states is not None:
+        lines.extend(_mermaid_classes(workflow, ids, states))
+    return "\n".join(lines) + "\n"
+
+
+def _mermaid_classes(
+    workflow: Workflow, ids: Mapping[str, str], states: Mapping[str, HasState]
+) -> list[str]:
+    by_state: dict[str, list[str]] = {}
+    for task in workflow.tasks:
+        state = states.get(task.name)
+        name = state.state if state is not None else "waiting"
+        by_state.setdefault(name if name in COLOURS else "waiting", []).append(ids[task.name])
+    lines = []
+    for name, (fill, stroke, font) in COLOURS.items():
+        if name in by_state:
+            lines.append(f"    classDef {name} fill:{fill},stroke:{stroke},color:{font}")
+            lines.append(f"    class {','.join(by_state[name])} {name}")
+    return lines
+
+
+def _dot_text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def dot(workflow: Workflow, states: Mapping[str, HasState] | None = None) -> str:
+    """A Graphviz digraph; with `states`, nodes are filled by task state."""
+    ids = _node_ids(workflow)
+    title = _dot_text(f"{workflow.name} {workflow.version}")
+    lines = [
+        f'digraph "{title}" {{',
+        f'    label="{title}";',
+        "    labelloc=t;",
+        "    rankdir=TB;",
+        '    node [fontname="Helvetica", style="rounded,filled", fillcolor="#ffffff"];',
+    ]
+    for task in workflow.tasks:
+        label = [task.name, describe_task(task)]
+        attributes = [f"shape={_DOT_SHAPES[task.kind]}"]
+        state = (states or {}).get(task.name) if states is not None else None
+        if states is not None:
+            state_name = state.state if state is not None else "waiting"
+            fill, stroke, font = COLOURS.get(state_name, COLOURS["waiting"])
+            attributes += [f'fillcolor="{fill}"', f'color="{stroke}"', f'fontcolor="{font}"']
+            state_line = _state_line(state)
+            label.append(f"({state_line or 'waiting'})")
+        attributes.insert(0, f'label="{_dot_text(chr(10).join(label))}"')
+        lines.append(f"    {ids[task.name]} [{', '.join(attributes)}];")
+    for task in workflow.tasks:
+        for dep in task.dependencies:
+            lines.append(f"    {ids[dep.name]} -> {ids[task.name]};")
+    lines.append("}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,64 @@
+"""`pyflow graph`: print a workflow as Mermaid or Graphviz DOT, optionally with task states."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ._client import aws_options, options
+from ._executions import read_history, run_id_option
+from ._graph import dot, mermaid
+from ._loading import load_workflow
+
+
+@click.command(short_help="Print a workflow as Mermaid or DOT.")
+@click.argument("workflow")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["mermaid", "dot"], case_sensitive=False),
+    default="mermaid",
+    show_default=True,
+    help="Mermaid (renders on GitHub and in most Markdown viewers) or Graphviz DOT.",
+)
+@click.option(
+    "--workflow-id",
+    help="Colour each task by its state in this execution (done, running, failed, waiting).",
+)
+@run_id_option
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file."
+)
+@aws_options
+def graph(
+    workflow: str, fmt: str, workflow_id: str | None, run_id: str | None, output: Path | None
+) -> None:
+    """Print the task graph of WORKFLOW (MODULE:ATTRIBUTE).
+
+    \b
+      pyflow graph workflows.string_transformer:workflow > flow.mmd
+      pyflow graph workflows.string_transformer:workflow --format dot | dot -Tsvg > flow.svg
+      pyflow graph workflows.string_transformer:workflow --workflow-id ID --endpoint-url URL
+    """
+    definition = load_workflow(workflow)
+    states: dict[str, Any] | None = None
+    if workflow_id:
+        from .._decider import execution_state
+
+        run, events = read_history(workflow_id, run_id)
+        state = execution_state(
+            definition, events, execution={"workflowId": workflow_id, "runId": run}
+        )
+        states = dict(state.tasks)
+        options()  # the domain and endpoint were used above
+    text = (mermaid if fmt.lower() == "mermaid" else dot)(definition, states)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+
+
+COMMANDS = [graph]

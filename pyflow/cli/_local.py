@@ -1,0 +1,204 @@
+"""`pyflow local serve`: the embedded SWF engine over HTTP for the AWS CLI, SDKs and pyflow."""
+
+from __future__ import annotations
+
+import inspect
+import signal
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from ._client import DEFAULT_DOMAIN, is_loopback
+from ._errors import CliError
+from ._loading import import_module, lambda_handlers, load_object, load_workflows
+from ._values import parse_mapping
+
+DEFAULT_PORT = 8765
+LOCAL_LAMBDA_ROLE = "arn:aws:iam::000000000000:role/pyflow-local"
+"""Registered as the default Lambda role of --register types: the engine only checks that an
+execution has one, as SWF does, so executions started without --lambda-role can run Lambdas."""
+
+
+def module_lambdas(name: str) -> dict[str, Callable[..., Any]]:
+    """The handlers a module offers: its LAMBDAS dict, else each public function by its name
+    with '_' as '-' (`string_upcase` serves `string-upcase`)."""
+    module = import_module(name)
+    table = getattr(module, "LAMBDAS", None)
+    if isinstance(table, dict):
+        return {str(k): v for k, v in table.items() if callable(v)}
+    return {
+        attr.replace("_", "-"): value
+        for attr, value in vars(module).items()
+        if not attr.startswith("_")
+        and inspect.isfunction(value)
+        and value.__module__ == module.__name__
+    }
+
+
+def _lambdas(
+    modules: tuple[str, ...], maps: tuple[str, ...], register: str | None
+) -> dict[str, Callable[..., Any]]:
+    handlers: dict[str, Callable[..., Any]] = {}
+    for module in modules:
+        handlers.update(module_lambdas(module))
+    if register and modules:
+        # Workflows named with --register also get the suffix convention `pyflow run` uses.
+        for workflow in load_workflows(register):
+            try:
+                handlers.update(lambda_handlers(workflow, modules, {}))
+            except CliError:
+                pass
+    for text in maps:
+        name, target = parse_mapping(text, option="--lambda")
+        handler = load_object(target)
+        if not callable(handler):
+            raise CliError(f"--lambda {text}: {target!r} is not callable")
+        handlers[name] = handler
+    return handlers
+
+
+@click.group(short_help="The embedded SWF engine (no AWS account needed).")
+def local() -> None:
+    """The embedded SWF engine (no AWS account needed)."""
+
+
+@local.command(short_help="Serve the local engine over HTTP.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True,
+              help="Port (0 picks a free one).")
+@click.option("--domain", "domains", multiple=True, default=[DEFAULT_DOMAIN], show_default=True,
+              help="Domain to create at start (repeatable).")
+@click.option("--register", metavar="TARGET",
+              help="Also register the workflow types in TARGET (module, package or MODULE:ATTR).")
+@click.option("--lambda", "lambda_maps", multiple=True, metavar="NAME=MODULE:FUNCTION",
+              help="Serve Lambda function NAME with this Python handler (repeatable).")
+@click.option("--lambdas", "lambda_modules", multiple=True, metavar="MODULE",
+              help="Serve the handlers in MODULE (its LAMBDAS dict, else its functions).")
+@click.option("--virtual-time", is_flag=True,
+              help="Fire timers as soon as nothing else can happen (for tests).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the URL and what is served as one JSON line.")
+def serve(
+    host: str,
+    port: int,
+    domains: tuple[str, ...],
+    register: str | None,
+    lambda_maps: tuple[str, ...],
+    lambda_modules: tuple[str, ...],
+    virtual_time: bool,
+    as_json: bool,
+) -> None:
+    """Serve SWF's API over HTTP until Ctrl-C, on the loopback interface by default.
+
+    Any SWF client works against it: pyflow commands, the AWS CLI, boto3 and other SDKs,
+    with --endpoint-url or AWS_ENDPOINT_URL_SWF. pyflow commands need no AWS credentials or
+    region for a loopback endpoint (other SDKs want placeholder ones).
+
+    \b
+      pyflow local serve --lambdas handlers.strings --register workflows
+      # then, in other shells:
+      export AWS_ENDPOINT_URL_SWF=http://127.0.0.1:8765
+      pyflow decider workflows
+      pyflow start workflows.string_transformer:workflow --input World --wait
+    """
+    handlers = _lambdas(lambda_modules, lambda_maps, register)
+    workflows = load_workflows(register) if register else []
+    try:
+        from ..local import LocalSWF
+        from ..local._server import serve as start_server
+    except ImportError as exc:
+        raise CliError(f"the local engine is not available: {exc}") from exc
+    engine = LocalSWF(virtual_time=virtual_time)
+    for name, handler in handlers.items():
+        engine.add_lambda(name, handler)
+    _prepare(engine, domains, workflows)
+    try:
+        server = start_server(engine, host=host, port=port)
+    except OSError as exc:
+        raise CliError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+            "pick another --port (0 chooses a free one)",
+        ) from exc
+    _announce(server.url, host, domains, handlers, workflows, as_json)
+    _wait_for_stop()
+    click.echo("stopping", err=True)
+    server.shutdown()
+    engine.close()
+
+
+def _prepare(engine: Any, domains: tuple[str, ...], workflows: list[Any]) -> None:
+    import pyflow
+
+    client = engine.client()
+    for domain in domains:
+        pyflow.ensure_domain_registered(domain, client=client)
+        for workflow in workflows:
+            pyflow.ensure_workflow_registered(
+                workflow,
+                domain=domain,
+                task_list=workflow.task_list or "pyflow-decider",
+                lambda_role=LOCAL_LAMBDA_ROLE,
+                client=client,
+            )
+
+
+def _announce(
+    url: str,
+    host: str,
+    domains: tuple[str, ...],
+    handlers: dict[str, Any],
+    workflows: list[Any],
+    as_json: bool,
+) -> None:
+    if as_json:
+        import json
+
+        data = {
+            "url": url,
+            "domains": list(domains),
+            "workflowTypes": [{"name": w.name, "version": w.version} for w in workflows],
+            "lambdaFunctions": sorted(handlers),
+        }
+        click.echo(json.dumps(data))
+    else:
+        _announce_text(url, domains, handlers, workflows)
+    if not is_loopback(url):
+        click.echo(
+            f"Warning: listening on {host} without authentication; anyone who can reach it "
+            "can run your Lambda handlers",
+            err=True,
+        )
+    click.echo("Ctrl-C stops.", err=True)
+
+
+def _announce_text(
+    url: str, domains: tuple[str, ...], handlers: dict[str, Any], workflows: list[Any]
+) -> None:
+    click.echo(f"pyflow local SWF engine listening on {url}")
+    click.echo(f"  export AWS_ENDPOINT_URL_SWF={url}")
+    click.echo(f"  domains: {', '.join(domains)}")
+    if workflows:
+        names = ", ".join(f"{w.name} {w.version}" for w in workflows)
+        click.echo(f"  workflow types: {names}")
+    click.echo(f"  Lambda functions: {', '.join(sorted(handlers)) or 'none'}")
+
+
+def _wait_for_stop() -> None:
+    stop = threading.Event()
+
+    def on_signal(_signum: int, _frame: Any) -> None:
+        stop.set()
+
+    previous = signal.signal(signal.SIGTERM, on_signal)
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+COMMANDS = [local]

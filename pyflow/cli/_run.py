@@ -1,0 +1,277 @@
+"""`pyflow run`: one workflow end to end on the embedded engine, in this process."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import click
+
+from .._activity import Activity
+from .._workflow import Workflow
+from . import _render as r
+from ._errors import CliError
+from ._graph import describe_task
+from ._loading import activity_types, lambda_handlers, load_activities, load_workflow
+from ._timeline import TaskRow, gantt, rows_from_history, rows_from_states
+from ._values import parse_mapping, parse_payload
+
+DONE = ("completed", "failed", "canceled")
+
+
+class _Progress:
+    """Prints each task as it starts and ends (fed by `pyflow.local.run`'s `on_task`), and
+    keeps a spinner line with tasks done of total and what runs, on a terminal."""
+
+    def __init__(self, workflow: Workflow) -> None:
+        names = [t.name for t in workflow.tasks if t.kind != "start"]
+        self.what = {t.name: describe_task(t) for t in workflow.tasks}
+        self.total = len(names)
+        self.width = max((len(n) for n in names), default=4)
+        self.origin: datetime | None = None
+        self.states: dict[str, Any] = {}
+        self.announced: set[tuple[str, int]] = set()
+        self.retried: set[tuple[str, int]] = set()
+        self.last: datetime | None = None
+        self.status: Any = None
+
+    def __call__(self, task: Any) -> None:
+        for moment in (task.started_at, task.ended_at):
+            if moment is not None and (self.last is None or r.utc(moment) > r.utc(self.last)):
+                self.last = moment
+        if task.kind == "start":
+            self.origin = self.origin or task.started_at or task.ended_at
+            return
+        self.origin = self.origin or task.started_at
+        self.states[task.name] = task
+        if task.state != "waiting":
+            # Polling can miss short states (a retry wait of 0 s): replay what must have been.
+            for attempt in range(1, task.attempts + 1):
+                self._started(task, attempt)
+                if attempt < task.attempts or task.state == "retry_wait":
+                    self._retrying(task, attempt)
+        if task.state in DONE:
+            self._line(task.ended_at, task.state, task.name, _ending(task))
+        self._update()
+
+    def _started(self, task: Any, attempt: int) -> None:
+        if (task.name, attempt) in self.announced:
+            return
+        self.announced.add((task.name, attempt))
+        extra = f"attempt {attempt}" if attempt > 1 else self.what[task.name]
+        moment = task.started_at if attempt == 1 else None
+        self._line(moment, "started", task.name, extra)
+
+    def _retrying(self, task: Any, attempt: int) -> None:
+        if (task.name, attempt) not in self.retried:
+            self.retried.add((task.name, attempt))
+            self._line(None, "retrying", task.name, _error(task))
+
+    def _line(self, moment: datetime | None, what: str, name: str, extra: str) -> None:
+        offset = r.between(self.origin, moment or self.last)
+        when = f"{offset:>9.3f}s" if offset is not None else " " * 10
+        label = r.styled(f"{what:<9}", what if what != "started" else "running")
+        text = f"{when}  {label}  {name:<{self.width}}  {extra}".rstrip()
+        if self.status is not None:
+            from rich.text import Text
+
+            self.status.console.print(Text.from_ansi(text), highlight=False)
+        else:
+            click.echo(text, err=True)
+
+    def _update(self) -> None:
+        if self.status is None:
+            return
+        done = sum(t.state == "completed" for t in self.states.values())
+        running = [n for n, t in self.states.items() if t.state in ("scheduled", "running")]
+        busy = f", running: {', '.join(running)}" if running else ""
+        self.status.update(f"{done}/{self.total} tasks done{busy}")
+
+
+def _error(task: Any) -> str:
+    error = getattr(task, "last_error", None)
+    reason = getattr(error, "reason", None) if error is not None else None
+    return f"({reason})" if reason else ""
+
+
+def _ending(task: Any) -> str:
+    parts = []
+    if task.attempts > 1:
+        parts.append(f"after {task.attempts} attempts")
+    seconds = r.between(task.started_at, task.ended_at)
+    if seconds is not None and task.state == "completed":
+        parts.append(f"in {r.duration(seconds)}")
+    if task.state != "completed":
+        parts.append(_error(task))
+    return " ".join(p for p in parts if p)
+
+
+def _check_activities(workflow: Workflow, activities: list[Activity]) -> None:
+    served = {(a.name, a.version) for a in activities}
+    missing = [f"{n} {v}" for n, v in activity_types(workflow) if (n, v) not in served]
+    if missing:
+        raise CliError(
+            f"no @pyflow.activity function for activity type(s): {', '.join(missing)}",
+            "pass --activities MODULE (repeatable) with the functions that implement them",
+        )
+
+
+@click.command(short_help="Run a workflow end to end on the local engine.")
+@click.argument("workflow")
+@click.option("--input", "input_text", metavar="JSON", help="Workflow input: JSON, @FILE or text.")
+@click.option(
+    "--lambda",
+    "lambda_maps",
+    multiple=True,
+    metavar="NAME=MODULE:FUNCTION",
+    help="Run Lambda function NAME with this Python handler (repeatable).",
+)
+@click.option(
+    "--lambdas",
+    "lambda_modules",
+    multiple=True,
+    metavar="MODULE",
+    help="Find handlers in MODULE: its LAMBDAS dict, else a function named after the Lambda "
+    "function (string-upcase -> string_upcase, then upcase). Repeatable.",
+)
+@click.option(
+    "--activities",
+    "activity_modules",
+    multiple=True,
+    metavar="MODULE",
+    help="Run the @pyflow.activity functions in MODULE (repeatable).",
+)
+@click.option(
+    "--real-time",
+    is_flag=True,
+    help="Let timers take their real duration (default: virtual time, so timers fire at once).",
+)
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=300, show_default=True,
+              help="Give up after this many real seconds.")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole outcome as JSON.")
+def run(
+    workflow: str,
+    input_text: str | None,
+    lambda_maps: tuple[str, ...],
+    lambda_modules: tuple[str, ...],
+    activity_modules: tuple[str, ...],
+    real_time: bool,
+    timeout: float,
+    as_json: bool,
+) -> None:
+    """Run WORKFLOW (MODULE:ATTRIBUTE) to the end on the local engine; print its result.
+
+    No AWS account is needed: SWF, the decider, activity workers and Lambda handlers all run
+    in this process. Task progress goes to stderr, the result to stdout; the exit status is
+    0 only if the workflow COMPLETED.
+
+    \b
+      pyflow run workflows.string_transformer:workflow --input World --lambdas handlers.strings
+    """
+    value = parse_payload(input_text)
+    definition = load_workflow(workflow)
+    explicit = dict(parse_mapping(m, option="--lambda") for m in lambda_maps)
+    handlers = lambda_handlers(definition, lambda_modules, explicit)
+    activities = [a for m in activity_modules for a in load_activities(m)]
+    _check_activities(definition, activities)
+    progress = _Progress(definition)
+    outcome = _execute(definition, value, handlers, activities, not real_time, timeout, progress)
+    _report(definition, outcome, as_json)
+
+
+def _execute(
+    workflow: Workflow,
+    value: Any,
+    handlers: dict[str, Callable[..., Any]],
+    activities: list[Activity],
+    virtual_time: bool,
+    timeout: float,
+    progress: _Progress,
+) -> Any:
+    from .. import local
+    from .._runtime import OutcomeTimeoutError
+
+    clock = "virtual time" if virtual_time else "real time"
+    click.echo(
+        f"running {workflow.name} {workflow.version} on the local engine ({clock})", err=True
+    )
+    kwargs: dict[str, Any] = {
+        "input": value,
+        "lambdas": handlers,
+        "activities": activities,
+        "virtual_time": virtual_time,
+        "timeout": timeout,
+        "on_task": progress,
+    }
+    try:
+        if not r.is_terminal():
+            return local.run(workflow, **kwargs)
+        from rich.console import Console
+
+        with Console(stderr=True).status("starting...") as status:
+            progress.status = status
+            try:
+                return local.run(workflow, **kwargs)
+            finally:
+                progress.status = None
+    except OutcomeTimeoutError as exc:
+        raise CliError(str(exc), "raise --timeout, or check the handlers it waits for") from exc
+
+
+def outcome_rows(workflow: Workflow, outcome: Any) -> list[TaskRow]:
+    tasks = getattr(outcome, "tasks", None)
+    if tasks:
+        return rows_from_states(workflow, tasks)
+    return rows_from_history(getattr(outcome, "history", []) or [])
+
+
+def _report(workflow: Workflow, outcome: Any, as_json: bool) -> None:
+    status = str(outcome.status)
+    rows = outcome_rows(workflow, outcome)
+    history = list(getattr(outcome, "history", []) or [])
+    origin = history[0]["eventTimestamp"] if history else None
+    closed = history[-1]["eventTimestamp"] if history else None
+    if as_json:
+        r.echo_json(
+            {
+                "workflow": {"name": workflow.name, "version": workflow.version},
+                "workflowId": getattr(outcome, "workflow_id", None),
+                "status": status,
+                "result": outcome.result,
+                "reason": outcome.reason,
+                "details": outcome.details,
+                "seconds": r.between(origin, closed),
+                "tasks": [row.as_json() for row in rows],
+            }
+        )
+    else:
+        took = r.duration(r.between(origin, closed))
+        click.echo(r.styled(f"{workflow.name} {status} in {took}", status), err=True)
+        if status == "COMPLETED":
+            result = outcome.result
+            click.echo(result if isinstance(result, str) else r.to_json(result))
+    if status != "COMPLETED":
+        _fail(workflow, outcome, rows, origin, closed, quiet=as_json)
+
+
+def _fail(
+    workflow: Workflow,
+    outcome: Any,
+    rows: list[TaskRow],
+    origin: datetime | None,
+    closed: datetime | None,
+    quiet: bool,
+) -> None:
+    if not quiet and rows:
+        click.echo("", err=True)
+        for line in gantt(rows, origin, closed):
+            click.echo(line, err=True)
+    raise CliError(
+        f"workflow {workflow.name} {workflow.version} {outcome.status}: "
+        f"{outcome.reason or 'no reason given'}",
+        "--json prints the failure details (tracebacks included)" if outcome.details else None,
+    )
+
+
+COMMANDS = [run]

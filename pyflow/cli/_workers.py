@@ -1,0 +1,203 @@
+"""Long-running and setup commands: register, decider, worker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from . import _render as r
+from ._client import aws_options, options
+from ._errors import CliError
+from ._executions import json_option
+from ._loading import load_activities, load_workflows
+
+DEFAULT_TASK_LIST = "pyflow-decider"
+"""The decider task list of the CDK stack, so CLI deciders and the deployed one agree."""
+
+task_list_option = click.option(
+    "--task-list",
+    envvar="PYFLOW_TASK_LIST",
+    show_envvar=True,
+    help=f"Decision task list (default: the workflow's own, else {DEFAULT_TASK_LIST}).",
+)
+iterations_option = click.option(
+    "--iterations",
+    type=click.IntRange(min=1),
+    help="Stop after this many polls (default: run until Ctrl-C / SIGTERM).",
+)
+identity_option = click.option("--identity", help="Poller identity recorded in the history.")
+
+
+def _decider_task_list(workflows: list[Any], given: str | None) -> str:
+    if given:
+        return given
+    own = {w.task_list for w in workflows if w.task_list}
+    if len(own) > 1:
+        raise CliError(
+            f"the workflows use different task lists ({', '.join(sorted(own))})",
+            "run one decider per task list with --task-list",
+        )
+    return own.pop() if own else DEFAULT_TASK_LIST
+
+
+@click.command(short_help="Register the domain and workflow types.")
+@click.argument("target")
+@task_list_option
+@click.option("--lambda-role", metavar="ARN", help="Default IAM role for Lambda tasks.")
+@click.option(
+    "--retention-days",
+    type=click.IntRange(0, 90),
+    default=30,
+    show_default=True,
+    help="For a new domain: days SWF keeps closed executions.",
+)
+@json_option
+@aws_options
+def register(
+    target: str, task_list: str | None, lambda_role: str | None, retention_days: int, as_json: bool
+) -> None:
+    """Register the domain and the workflow types (with their activity types) in TARGET.
+
+    TARGET is MODULE:ATTRIBUTE, a module or a package. Registering again is harmless.
+    """
+    import pyflow
+
+    workflows = load_workflows(target)
+    opts = options()
+    pyflow.ensure_domain_registered(
+        opts.domain, retention_days=retention_days, client=opts.client()
+    )
+    default_list = _decider_task_list(workflows, task_list)
+    for workflow in workflows:
+        pyflow.ensure_workflow_registered(
+            workflow,
+            domain=opts.domain,
+            task_list=task_list or workflow.task_list or default_list,
+            lambda_role=lambda_role,
+            client=opts.client(),
+        )
+    registered = [
+        {"name": w.name, "version": w.version, "taskList": w.task_list or default_list}
+        for w in workflows
+    ]
+    if as_json:
+        r.echo_json({"domain": opts.domain, "workflowTypes": registered})
+        return
+    click.echo(f"domain {opts.domain!r} ready")
+    for item in registered:
+        click.echo(
+            f"registered workflow type {item['name']} {item['version']} "
+            f"(task list {item['taskList']})"
+        )
+
+
+@click.command(short_help="Run the decider loop for workflows.")
+@click.argument("target")
+@task_list_option
+@iterations_option
+@identity_option
+@click.option("--register", "do_register", is_flag=True, help="Register domain and types first.")
+@json_option
+@aws_options
+def decider(
+    target: str,
+    task_list: str | None,
+    iterations: int | None,
+    identity: str | None,
+    do_register: bool,
+    as_json: bool,
+) -> None:
+    """Run the decider for the workflows in TARGET (MODULE:ATTRIBUTE, module or package).
+
+    Stateless: stop it any time and start another; executions continue where they were.
+    """
+    import pyflow
+
+    workflows = load_workflows(target)
+    opts = options()
+    task_list = _decider_task_list(workflows, task_list)
+    if do_register:
+        pyflow.ensure_domain_registered(opts.domain, client=opts.client())
+        for workflow in workflows:
+            pyflow.ensure_workflow_registered(
+                workflow, domain=opts.domain, task_list=task_list, client=opts.client()
+            )
+    names = ", ".join(f"{w.name} {w.version}" for w in workflows)
+    click.echo(
+        f"deciding {names} on task list {task_list!r} in domain {opts.domain!r} "
+        f"({opts.where()}); Ctrl-C stops",
+        err=True,
+    )
+    stats = pyflow.poll_for_executions(
+        workflows,
+        domain=opts.domain,
+        task_list=task_list,
+        num_iterations=iterations,
+        identity=identity,
+        client=opts.client(),
+    )
+    data = {
+        "decisionTasks": stats.decision_tasks,
+        "decisions": stats.decisions,
+        "errors": stats.errors,
+        "emptyPolls": stats.empty_polls,
+    }
+    if as_json:
+        r.echo_json(data)
+    else:
+        click.echo(
+            f"decider stopped: {stats.decision_tasks} decision tasks, {stats.decisions} "
+            f"decisions, {stats.errors} errors, {stats.empty_polls} empty polls"
+        )
+
+
+@click.command(short_help="Run activity workers.")
+@click.argument("target")
+@click.option("--task-list", help="Activity task list (default: the activities' own).")
+@iterations_option
+@identity_option
+@click.option("--register", "do_register", is_flag=True, help="Register the activity types.")
+@aws_options
+def worker(
+    target: str,
+    task_list: str | None,
+    iterations: int | None,
+    identity: str | None,
+    do_register: bool,
+) -> None:
+    """Run the @pyflow.activity functions in TARGET for the tasks on their task list."""
+    import pyflow
+
+    from .._runtime import ensure_activity_registered
+
+    activities = load_activities(target)
+    opts = options()
+    lists = {a.task_list for a in activities}
+    if task_list is None and len(lists) > 1:
+        raise CliError(
+            f"the activities use different task lists ({', '.join(sorted(lists))})",
+            "run one worker per task list with --task-list",
+        )
+    chosen = task_list or lists.pop()
+    if do_register:
+        for act in activities:
+            ensure_activity_registered(act, domain=opts.domain, client=opts.client())
+    names = ", ".join(f"{a.name} {a.version}" for a in activities)
+    click.echo(
+        f"working on {names} from task list {chosen!r} in domain {opts.domain!r} "
+        f"({opts.where()}); Ctrl-C stops",
+        err=True,
+    )
+    pyflow.poll_for_activities(
+        activities,
+        domain=opts.domain,
+        task_list=chosen,
+        num_iterations=iterations,
+        identity=identity,
+        client=opts.client(),
+    )
+    click.echo("worker stopped", err=True)
+
+
+COMMANDS = [register, decider, worker]

@@ -1,0 +1,169 @@
+"""`LocalSWF`: the embedded SWF engine's public face."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from . import _ops_executions, _ops_registry, _ops_tasks, _ops_visibility  # noqa: F401
+from ._core import Core
+from ._faults import SWFFault
+from ._lambda import LambdaRunner
+from ._ops import OPERATIONS
+from ._ticker import Ticker
+from ._validate import operation_model, validate
+
+if TYPE_CHECKING:
+    from mypy_boto3_swf import SWFClient
+
+log = logging.getLogger("pyflow.local")
+
+
+@dataclass(frozen=True)
+class EngineStats:
+    """Where the engine's time went, for benchmarks."""
+
+    requests: int
+    """Requests answered."""
+    busy_seconds: float
+    """Time spent answering requests (JSON decoding and encoding included), long-poll
+    waits excluded."""
+
+
+class LocalSWF:
+    """An in-memory, thread-safe engine with SWF's semantics, reached through real boto3
+    clients (`client()`) or over HTTP (`pyflow.local._server.serve`).
+
+    `virtual_time=True` makes timers and timeouts take no real time: the clock jumps to the
+    next due item whenever nothing else can make progress (see `_ticker`). `poll_timeout` is
+    the longest a poll waits for a task, in real seconds (SWF: 60). `idle_grace` is how long,
+    in real seconds, open tasks that make no progress hold virtual time back.
+    """
+
+    def __init__(self, virtual_time: bool = False, poll_timeout: float = 60.0, *,
+                 idle_grace: float = 2.0, lambda_workers: int = 16) -> None:
+        self._core = Core(virtual_time=virtual_time, poll_timeout=poll_timeout,
+                          idle_grace=idle_grace)
+        self._lambdas = LambdaRunner(self._core, lambda_workers)
+        self._ticker = Ticker(self._core, self._lambdas)
+        self._ticker.start()
+        self._requests = 0
+        self._busy = 0.0
+
+    # -- public API -------------------------------------------------------------------------
+    @property
+    def virtual_time(self) -> bool:
+        return self._core.clock.virtual
+
+    def client(self) -> SWFClient:
+        """A real boto3 SWF client whose requests this engine answers in-process."""
+        from ._transport import make_client
+
+        return make_client(self)
+
+    def add_lambda(self, function_name: str, handler: Callable[[Any, Any], Any]) -> None:
+        """Run `handler(event, context)` for Lambda tasks naming `function_name`."""
+        if not callable(handler):
+            raise TypeError(f"handler for Lambda function {function_name!r} is not callable")
+        with self._core.lock:
+            self._lambdas.handlers[function_name] = handler
+
+    def now(self) -> float:
+        """The engine's clock, in epoch seconds (virtual or real)."""
+        return self._core.now()
+
+    def advance(self, seconds: float) -> None:
+        """Move virtual time forward, firing what falls due on the way."""
+        if not self.virtual_time:
+            raise RuntimeError("advance() needs LocalSWF(virtual_time=True)")
+        core = self._core
+        with core.lock:
+            target = core.now() + seconds
+            while (at := core.dues.next_time()) is not None and at <= target:
+                core.clock.set(at)
+                self._ticker.fire_due()
+            core.clock.set(target)
+            core.cond.notify_all()
+
+    @property
+    def stats(self) -> EngineStats:
+        return EngineStats(requests=self._requests,
+                           busy_seconds=max(0.0, self._busy - self._core.wait_seconds))
+
+    def handle(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        """Answer one SWF request (the JSON input structure); raise SWFFault on errors."""
+        began = time.perf_counter()
+        try:
+            validate(operation_model(operation), params)
+            func = OPERATIONS.get(operation)
+            if func is None:
+                raise SWFFault("UnknownOperationException",
+                               f"pyflow.local does not implement {operation}")
+            with self._core.lock:
+                if self._core.closed:
+                    raise SWFFault("OperationNotPermittedFault", "the LocalSWF engine is closed")
+                result = func(self._core, params)
+                self._core.cond.notify_all()
+                return result
+        finally:
+            self._requests += 1
+            self._busy += time.perf_counter() - began
+
+    def handle_json(self, operation: str, body: bytes | str | None) -> tuple[int, bytes]:
+        """Answer a request body as SWF's JSON protocol does: (HTTP status, response body)."""
+        try:
+            began = time.perf_counter()
+            params = json.loads(body or b"{}")
+            self._busy += time.perf_counter() - began
+            result = self.handle(operation, params)
+            began = time.perf_counter()
+            encoded = json.dumps(result, separators=(",", ":")).encode()
+            self._busy += time.perf_counter() - began
+            return 200, encoded
+        except SWFFault as fault:
+            return 400, _error_body(fault.wire_type, fault.message)
+        except ValueError as exc:
+            return 400, _error_body("SerializationException", f"The body is not JSON: {exc}")
+        except Exception as exc:  # never 5xx: botocore would retry and repeat side effects
+            log.exception("pyflow.local: internal error answering %s", operation)
+            return 400, _error_body("InternalFailure",
+                                    f"pyflow.local internal error in {operation}: {exc!r}")
+
+    def close(self) -> None:
+        """Stop the clock thread and the Lambda pool; pollers return empty at once."""
+        with self._core.lock:
+            if self._core.closed:
+                return
+            self._core.closed = True
+            self._core.cond.notify_all()
+        self._ticker.join(timeout=5)
+        self._lambdas.close()
+
+    def __enter__(self) -> LocalSWF:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def response_headers(status: int, body: bytes) -> dict[str, str]:
+    """The headers AWS sends with a JSON-protocol response; SDKs that read the error code
+    from `x-amzn-ErrorType` (Go, JavaScript) find it there as well as in `__type`."""
+    headers = {"Content-Type": "application/x-amz-json-1.0",
+               "x-amzn-RequestId": str(uuid.uuid4()), "Content-Length": str(len(body))}
+    if status >= 400:
+        try:
+            error_type = str(json.loads(body).get("__type", ""))
+        except ValueError:
+            error_type = ""
+        headers["x-amzn-ErrorType"] = error_type.rsplit("#", 1)[-1]
+    return headers
+
+
+def _error_body(error_type: str, message: str) -> bytes:
+    return json.dumps({"__type": error_type, "message": message}).encode()

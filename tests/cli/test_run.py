@@ -1,0 +1,120 @@
+"""`pyflow run`: a workflow end to end on the local engine, from the command line."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+from click.testing import Result
+
+FLOWS = """
+import pyflow
+
+@pyflow.activity(name="double", version="1", task_list="math")
+def double(n):
+    return n * 2
+
+def add_one(event, context=None):
+    return event + 1
+
+def fail(event, context=None):
+    raise RuntimeError("handler broke")
+
+calc = pyflow.Workflow("Calc", version="1")
+d = calc.add(pyflow.ActivityTask(name="Double", activity=double, depends_on=[calc.start_task]))
+wait = calc.add(pyflow.TimerTask(name="Pause", duration=3600, depends_on=[d]))
+calc.add(pyflow.LambdaTask(name="AddOne", lambda_function="math-add-one", depends_on=[d, wait]))
+
+failing = pyflow.Workflow("Failing", version="1")
+failing.add(pyflow.LambdaTask(name="Fail", lambda_function="fail", num_retries=2,
+                              depends_on=[failing.start_task]))
+"""
+
+
+@pytest.fixture
+def flows(user_module: Callable[[str, str], str]) -> str:
+    return user_module("run_flows", FLOWS)
+
+
+def test_run_prints_the_result_and_each_task(invoke: Callable[..., Result], flows: str) -> None:
+    result = invoke(
+        "run", "run_flows:calc", "--input", "20", "--activities", "run_flows",
+        "--lambdas", "run_flows",
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "41\n"
+    lines = [line.split() for line in result.stderr.splitlines()]
+    assert lines[0][:4] == ["running", "Calc", "1", "on"]
+    events = [(line[1], line[2]) for line in lines[1:-1]]
+    assert events == [
+        ("started", "Double"), ("completed", "Double"),
+        ("started", "Pause"), ("completed", "Pause"),
+        ("started", "AddOne"), ("completed", "AddOne"),
+    ]
+    assert lines[4][0] == "3600.000s"  # the hour-long timer on virtual time
+    assert lines[-1][:2] == ["Calc", "COMPLETED"]
+
+
+def test_run_with_explicit_lambda_mapping_and_json(
+    invoke: Callable[..., Result], flows: str
+) -> None:
+    result = invoke(
+        "run", "run_flows:calc", "--input", "1", "--activities", "run_flows",
+        "--lambda", "math-add-one=run_flows:add_one", "--json",
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["status"], data["result"]) == ("COMPLETED", 3)
+    assert [t["name"] for t in data["tasks"]] == ["Double", "Pause", "AddOne"]
+    assert data["tasks"][1]["seconds"] == 3600
+
+
+def test_run_of_a_failing_workflow_exits_1_with_reason(
+    invoke: Callable[..., Result], flows: str
+) -> None:
+    result = invoke("run", "run_flows:failing", "--lambdas", "run_flows")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "started    Fail  attempt 3" in result.stderr
+    assert "retrying" in result.stderr
+    assert "Error: workflow Failing 1 FAILED: task 'Fail' failed after 3 attempts" in result.stderr
+    assert "Traceback" not in result.stderr.split("Error:")[0]
+
+
+def test_run_names_lambda_functions_without_a_handler(
+    invoke: Callable[..., Result], flows: str
+) -> None:
+    result = invoke("run", "run_flows:calc", "--activities", "run_flows")
+    assert result.exit_code == 1
+    assert "Error: no Python handler for Lambda function(s): math-add-one" in result.stderr
+    assert "--lambdas MODULE with a function named like math_add_one" in result.stderr
+
+
+def test_run_names_activities_without_a_function(
+    invoke: Callable[..., Result], flows: str
+) -> None:
+    result = invoke("run", "run_flows:calc", "--lambdas", "run_flows")
+    assert result.exit_code == 1
+    assert "no @pyflow.activity function for activity type(s): double 1" in result.stderr
+
+
+def test_run_rejects_malformed_json_input(invoke: Callable[..., Result], flows: str) -> None:
+    result = invoke("run", "run_flows:calc", "--input", "[1, 2")
+    assert result.exit_code == 1
+    assert "Error: --input is not valid JSON" in result.stderr
+
+
+def test_run_of_a_module_that_does_not_exist(invoke: Callable[..., Result]) -> None:
+    result = invoke("run", "nope_nope:wf")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: no module named 'nope_nope'\nHint: ")
+
+
+def test_lambdas_suffix_convention() -> None:
+    from pyflow.cli._loading import handler_candidates
+
+    assert list(handler_candidates("string-upcase")) == ["string_upcase", "upcase"]
+    assert list(handler_candidates("a-b-c:prod")) == ["a_b_c", "b_c", "c"]
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:img-resize:live"
+    assert list(handler_candidates(arn)) == ["img_resize", "resize"]
