@@ -46,12 +46,16 @@ def replay(
     events: Sequence[HistoryEventTypeDef],
     execution: WorkflowExecutionTypeDef | None = None,
 ) -> History:
-    """The history pass, with the parent id used for child workflow ids."""
+    """The history pass, with the parent's workflowId and runId used for child workflow ids."""
     graph = graph_of(workflow)
     mapped = cast(Sequence[Mapping[str, Any]], events)
-    parent_id = execution.get("workflowId") if execution else None
-    history = History(graph, parent_id if isinstance(parent_id, str) and parent_id else None)
-    return history.replay(mapped)
+    parent_id = _text(execution.get("workflowId")) if execution else None
+    run_id = _text(execution.get("runId")) if execution else None
+    return History(graph, parent_id, run_id).replay(mapped)
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def decide(
@@ -196,6 +200,7 @@ class _Planner:
                 rec.attempt + 1,
                 input_text,
                 parent_id=parent_id,
+                run_id=self.history.run_id,
                 lambda_role=self.history.lambda_role,
             )
         )

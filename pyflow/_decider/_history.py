@@ -6,28 +6,30 @@ events. Anything the definition cannot account for (an id no task produces, an e
 SWF does not document) is recorded as `problem`, which the decider turns into a clear
 workflow failure instead of an exception.
 
-Signals are handed out first come, first served: a `WorkflowExecutionSignaled` event goes to
-the signal task of that name that has waited longest (whose dependencies completed first;
-ties in workflow order); a signal task whose dependencies complete takes the earliest
-signal of its name that no other task has taken. Signals that arrive before anything waits
-for them are kept, so an early signal is never lost.
+A signal is a fact about the execution, not a message one task consumes: every signal task
+whose dependencies have completed completes as soon as a `WorkflowExecutionSignaled` event
+with its signal name is in the history, whether it arrived before or after the dependencies
+completed, and its output is the input of the FIRST signal of that name. So several signal
+tasks can wait for the same signal, one signal releases them all, an early signal is never
+lost, and later signals of the same name change nothing.
 """
 
 from __future__ import annotations
 
 import json
-from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from .._tasks import SignalTask
 from ._graph import Graph
-from ._ids import Ref, fallback_parent_id, parse_control, parse_id
+from ._ids import Ref, fallback_parent_id, parse_child_id, parse_control, parse_id
 from ._records import MAX_THROTTLES, TaskError, TaskRecord
 
 Event = Mapping[str, Any]
 _THROTTLE_SUFFIXES = ("_RATE_EXCEEDED", "_LIMIT_EXCEEDED")
+_SAID_PREFIX = 64  # compare this much of an error message with a failure's reason
+_MIN_MESSAGE = 12
 _CLOSE_STATUS = {
     "WorkflowExecutionCompleted": "COMPLETED",
     "WorkflowExecutionFailed": "FAILED",
@@ -69,13 +71,15 @@ def _attributes_key(event_type: str) -> str:
 class History:
     """What the history says about an execution and each of its tasks."""
 
-    def __init__(self, graph: Graph, parent_id: str | None) -> None:
+    def __init__(self, graph: Graph, parent_id: str | None, run_id: str | None = None) -> None:
         self.graph = graph
         self.records = [TaskRecord(task=t, index=i) for i, t in enumerate(graph.tasks)]
         for rec in self.records:
             if isinstance(rec.task, SignalTask):
                 rec.deps_left = len(graph.deps[rec.index])
         self.parent_id = parent_id
+        self.run_id = run_id
+        """The execution's runId, when the decider is told it: part of child workflow ids."""
         self.started: Event | None = None
         self.input: str | None = None
         self.lambda_role: str | None = None
@@ -98,9 +102,10 @@ class History:
         self.open_children: dict[int, list[str | None]] = {}  # initiatedEventId -> [id, runId]
         self.cancel_requested_children: set[str] = set()
         self.wake_timers = 0
-        # Signals by name not taken yet, and signal tasks waiting for one.
-        self.signals: dict[str, deque[tuple[str | None, datetime | None]]] = {}
-        self.signal_waiters: dict[str, deque[TaskRecord]] = {}
+        # The first signal of each name (its input), and the signal tasks still waiting for
+        # one, by signal name.
+        self.signals: dict[str, str | None] = {}
+        self.signal_waiters: dict[str, list[TaskRecord]] = {}
 
     # -- entry point --------------------------------------------------------------------
 
@@ -176,7 +181,8 @@ class History:
         return rec
 
     def complete(self, rec: TaskRecord, output: str | None, when: datetime | None) -> None:
-        """Mark `rec` completed and let the signal tasks waiting on it claim signals."""
+        """Mark `rec` completed, and with it every signal task this makes ready whose
+        signal has already arrived."""
         work = [(rec, output)]
         while work:
             done, value = work.pop()
@@ -187,21 +193,21 @@ class History:
                 waiter = self.records[i]
                 waiter.deps_left -= 1
                 if waiter.deps_left == 0:
-                    claimed = self._signal_ready(waiter, when)
-                    if claimed is not None:
-                        work.append((waiter, claimed[0]))
+                    arrived = self._signal_ready(waiter, when)
+                    if arrived is not None:
+                        work.append((waiter, arrived[0]))
 
-    def _signal_ready(
-        self, rec: TaskRecord, when: datetime | None
-    ) -> tuple[str | None, datetime | None] | None:
+    def _signal_ready(self, rec: TaskRecord, when: datetime | None) -> tuple[str | None] | None:
+        """Start waiting for the signal; if it has already arrived, the input of the first
+        signal of its name (in a 1-tuple: the input itself may be None)."""
         assert isinstance(rec.task, SignalTask)
         rec.phase = "running"
         rec.attempt = 1  # waiting for its signal is the task's one and only attempt
         rec.started_at = when
-        queue = self.signals.get(rec.task.signal_name)
-        if queue:
-            return queue.popleft()
-        self.signal_waiters.setdefault(rec.task.signal_name, deque()).append(rec)
+        name = rec.task.signal_name
+        if name in self.signals:
+            return (self.signals[name],)
+        self.signal_waiters.setdefault(name, []).append(rec)
         return None
 
     def fail_attempt(
@@ -253,22 +259,22 @@ class History:
         # Signal tasks with no dependencies at all wait from the start.
         for rec in self.records:
             if isinstance(rec.task, SignalTask) and rec.phase == "waiting" and not rec.deps_left:
-                claimed = self._signal_ready(rec, self.started_at)
-                if claimed is not None:
-                    self.complete(rec, claimed[0], self.started_at)
+                arrived = self._signal_ready(rec, self.started_at)
+                if arrived is not None:  # only in a history with a signal before the start
+                    self.complete(rec, arrived[0], self.started_at)
 
     def on_signaled(self, attrs: Mapping[str, Any], event: Event) -> None:
         name = attrs.get("signalName")
         if not isinstance(name, str):
             self._problem(event, "a signal without a signalName")
             return
+        if name in self.signals:
+            return  # only the first signal of a name counts
         value = attrs.get("input")
+        self.signals[name] = value
         when = event.get("eventTimestamp")
-        waiters = self.signal_waiters.get(name)
-        if waiters:
-            self.complete(waiters.popleft(), value, when)
-        else:
-            self.signals.setdefault(name, deque()).append((value, when))
+        for waiter in self.signal_waiters.pop(name, ()):
+            self.complete(waiter, value, when)
 
     def on_cancel_requested(self, attrs: Mapping[str, Any], event: Event) -> None:
         self.cancel_requested = True
@@ -464,11 +470,7 @@ class History:
         ref = parse_control(attrs.get("control"))
         if ref is not None:
             return ref
-        workflow_id = attrs.get("workflowId")
-        prefix = f"{self.parent_id}#"
-        if isinstance(workflow_id, str) and self.parent_id and workflow_id.startswith(prefix):
-            return parse_id(workflow_id[len(prefix):])
-        return None
+        return parse_child_id(attrs.get("workflowId"), self.parent_id, self.run_id)
 
     def on_child_initiated(self, attrs: Mapping[str, Any], event: Event) -> None:
         ref = self._child_ref(attrs)
@@ -548,9 +550,19 @@ def _lambda_reason(reason: object, details: object) -> str:
     if isinstance(payload, dict):
         kind, message = payload.get("errorType"), payload.get("errorMessage")
         said = ": ".join(str(x) for x in (kind, message) if x not in (None, ""))
-        if said:
+        if said and not _already_said(text, said, str(message or "")):
             return f"{text} ({said})"
     return text
+
+
+def _already_said(reason: str, said: str, message: str) -> bool:
+    """Whether the reason already holds the error (some runtimes, pyflow's embedded engine
+    among them, put it there), perhaps cut short at SWF's 256 characters. Only a message of
+    some length counts on its own: a short one ('k') can occur in any reason by chance."""
+    said, message = said.strip(), message.strip()
+    return said[:_SAID_PREFIX] in reason or (
+        len(message) >= _MIN_MESSAGE and message[:_SAID_PREFIX] in reason
+    )
 
 
 def _int(value: object) -> int:

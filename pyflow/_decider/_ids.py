@@ -12,17 +12,24 @@ activity               ``activityId`` ``N#k``        ``resize#2``
 TimerTask              ``timerId`` ``N#k``           ``Sleep#1``
 retry back-off timer   ``timerId`` ``N#k#retry``     ``resize#2#retry`` (waits before attempt 2)
 wake-up timer          ``timerId`` ``j#wake``        ``1#wake`` (j counts wake-ups from 1)
-child workflow         ``workflowId`` ``P#N#k``      ``order-17#Ship#1`` (P: the parent's id)
+child workflow         ``workflowId`` ``P#N#k#h``    ``order-17#Ship#1#3f2a9c01``
 =====================  ==========================  ===========================================
 
 Task ids always end in ``#<digits>``, retry timers in ``#retry`` and wake-up timers in
 ``#wake``, so the three never collide and an id parses back without knowing the workflow:
 strip the suffix, then split at the last ``#``.
 
-A child workflow id must be unique in the whole domain, so it starts with the parent's
-workflowId. When ``P#N#k`` would exceed 256 characters, it becomes
-``<first 200 characters of P>#<sha256 of P#N, 24 hex>#k``. When the decider is not told the
-execution, ``P`` is ``pyflow-<sha256 of the WorkflowExecutionStarted event, 20 hex>``.
+A child workflow id must be unique in the whole domain among OPEN executions, so it starts
+with the parent's workflowId ``P`` and ends with ``h``, the first 8 hex digits of the sha256 of
+the parent's runId. The run hash matters when ``P`` is reused after the parent closed while
+a child of the old run is still open (child policy ABANDON, or REQUEST_CANCEL with a child
+slow to stop): without it the new run's child would clash with the old one and fail with
+WORKFLOW_ALREADY_RUNNING. It is a hash because runIds may hold ``+`` and ``/``, which SWF
+does not allow in ids. When ``P#N#k#h`` would exceed 256 characters, it becomes
+``<first 200 characters of P>#<sha256 of P#N, 24 hex>#k#h``. When the decider is not told the
+execution, ``P`` is ``pyflow-<sha256 of the WorkflowExecutionStarted event, 20 hex>``; when
+it is told no runId, ``#h`` is left out (``P#N#k``, the form before run hashes, which
+`parse_child_id` still reads).
 
 Every scheduling decision also carries ``control``, a JSON object ``{"task": N, "attempt": k}``
 (plus ``"timer": "retry"`` or ``"wake"`` for those timers). SWF echoes it into the scheduling
@@ -42,6 +49,7 @@ from typing import Any, Final, Literal
 ID_MAX: Final = 256
 RETRY_SUFFIX: Final = "#retry"
 WAKE_SUFFIX: Final = "#wake"
+RUN_HASH_LENGTH: Final = 8
 
 TimerRole = Literal["task", "retry", "wake"]
 
@@ -118,13 +126,40 @@ def parse_control(value: object) -> Ref | None:
     return Ref("retry" if timer == "retry" else "task", task, attempt)
 
 
-def child_workflow_id(parent_id: str, name: str, attempt: int) -> str:
-    """A workflowId unique in the domain for one attempt of a child workflow task."""
-    plain = f"{parent_id}#{name}#{attempt}"
+def run_hash(run_id: str) -> str:
+    """A short stand-in for a runId that is safe in an SWF id."""
+    return hashlib.sha256(run_id.encode()).hexdigest()[:RUN_HASH_LENGTH]
+
+
+def child_workflow_id(
+    parent_id: str, name: str, attempt: int, run_id: str | None = None
+) -> str:
+    """A workflowId unique in the domain for one attempt of a child workflow task of one run
+    of the parent."""
+    suffix = f"#{run_hash(run_id)}" if run_id else ""
+    plain = f"{parent_id}#{name}#{attempt}{suffix}"
     if len(plain) <= ID_MAX:
         return plain
     digest = hashlib.sha256(f"{parent_id}#{name}".encode()).hexdigest()[:24]
-    return f"{parent_id[:200].rstrip()}#{digest}#{attempt}"
+    return f"{parent_id[:200].rstrip()}#{digest}#{attempt}{suffix}"
+
+
+def parse_child_id(
+    workflow_id: object, parent_id: str | None, run_id: str | None = None
+) -> Ref | None:
+    """The task attempt a child workflowId of this parent names, or None (a hashed long id
+    does not parse: the `control` of the scheduling event says which task it is)."""
+    if not isinstance(workflow_id, str) or not parent_id:
+        return None
+    prefix = f"{parent_id}#"
+    if not workflow_id.startswith(prefix):
+        return None
+    rest = workflow_id[len(prefix):]
+    suffix = f"#{run_hash(run_id)}" if run_id else ""
+    if suffix and rest.endswith(suffix):
+        rest = rest[: -len(suffix)]
+    ref = parse_id(rest)
+    return ref if ref is not None and ref.role == "task" else None
 
 
 def fallback_parent_id(started_event: object) -> str:

@@ -22,7 +22,13 @@ if TYPE_CHECKING:
 
 
 def attempt_decision(
-    task: Task, attempt: int, input_text: str, *, parent_id: str, lambda_role: str | None
+    task: Task,
+    attempt: int,
+    input_text: str,
+    *,
+    parent_id: str,
+    lambda_role: str | None,
+    run_id: str | None = None,
 ) -> DecisionTypeDef:
     """The decision that starts `attempt` of `task` with `input_text` (JSON)."""
     if isinstance(task, LambdaTask):
@@ -39,7 +45,8 @@ def attempt_decision(
             },
         }
     if isinstance(task, WorkflowTask):
-        return _child(task, attempt, input_text, parent_id=parent_id, lambda_role=lambda_role)
+        child_id = _ids.child_workflow_id(parent_id, task.name, attempt, run_id)
+        return _child(task, attempt, input_text, workflow_id=child_id, lambda_role=lambda_role)
     raise TypeError(f"task {task.name!r}: a {task.kind} task is not scheduled by a decision")
 
 
@@ -116,11 +123,11 @@ def _activity(task: ActivityTask, attempt: int, input_text: str) -> DecisionType
 
 
 def _child(
-    task: WorkflowTask, attempt: int, input_text: str, *, parent_id: str, lambda_role: str | None
+    task: WorkflowTask, attempt: int, input_text: str, *, workflow_id: str, lambda_role: str | None
 ) -> DecisionTypeDef:
     attrs: StartChildWorkflowExecutionDecisionAttributesTypeDef = {
         "workflowType": {"name": task.workflow_name, "version": task.workflow_version},
-        "workflowId": _ids.child_workflow_id(parent_id, task.name, attempt),
+        "workflowId": workflow_id,
         "control": _ids.control(task.name, attempt),
         "input": input_text,
     }

@@ -16,6 +16,7 @@ from ._errors import (
 )
 from ._outcome import Outcome, get_outcome, wait_for_outcome
 from ._register import (
+    DEFAULT_DECIDER_TASK_LIST,
     ensure_activity_registered,
     ensure_domain_registered,
     ensure_workflow_registered,
@@ -24,6 +25,7 @@ from ._start import cancel_workflow, signal_workflow, start_workflow
 from ._worker import ActivityContext, activity_context, poll_for_activities
 
 __all__ = [
+    "DEFAULT_DECIDER_TASK_LIST",
     "ActivityCanceledError",
     "ActivityContext",
     "DeciderStats",

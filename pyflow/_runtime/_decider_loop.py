@@ -22,7 +22,7 @@ from ._catalog import TypeKey, workflow_closure
 from ._client import fault_code, resolve_client
 from ._logging import ExecutionLogger, decider_log, for_execution
 from ._loop import Backoff, PollInterrupted, StopControl, run_loop
-from ._register import unknown_domain
+from ._register import DEFAULT_DECIDER_TASK_LIST, unknown_domain
 from ._retry import persist
 
 if TYPE_CHECKING:
@@ -60,13 +60,17 @@ def poll_for_executions(
     workflows: Workflow | Iterable[Workflow],
     *,
     domain: str,
-    task_list: str,
+    task_list: str = DEFAULT_DECIDER_TASK_LIST,
     num_iterations: int | None = None,
     identity: str | None = None,
     client: SWFClient | None = None,
     should_stop: Callable[[], bool] | None = None,
 ) -> DeciderStats:
     """Decide executions of `workflows` (and their pyflow children) on `task_list`.
+
+    `task_list` defaults to DEFAULT_DECIDER_TASK_LIST ('pyflow-decider'), the default task
+    list `ensure_workflow_registered` gives workflow types that name none; a workflow with its
+    own `Workflow.task_list` is decided by a loop polling that list.
 
     One iteration is one PollForDecisionTask (a long poll of up to 60 s); `num_iterations=None`
     runs until SIGINT/SIGTERM (which finish the decision in hand) or until `should_stop()`,

@@ -15,6 +15,7 @@ from .._payload import decode
 from .._workflow import Workflow
 from ._client import fault_code, fault_message, resolve_client
 from ._errors import OutcomeTimeoutError, SWFError, UnknownExecutionError
+from ._register import domain_exists, unknown_domain
 
 if TYPE_CHECKING:
     from mypy_boto3_swf import SWFClient
@@ -130,7 +131,7 @@ def _is_closed(client: SWFClient, domain: str, workflow_id: str, run_id: str) ->
             domain=domain, execution={"workflowId": workflow_id, "runId": run_id}
         )["executionInfo"]
     except ClientError as exc:
-        raise _read_error(exc, domain, workflow_id) from exc
+        raise _read_error(exc, client, domain, workflow_id) from exc
     return info.get("executionStatus") == "CLOSED"
 
 
@@ -151,7 +152,7 @@ def read_history(
         try:
             page = client.get_workflow_execution_history(**args)
         except ClientError as exc:
-            raise _read_error(exc, domain, workflow_id) from exc
+            raise _read_error(exc, client, domain, workflow_id) from exc
         events.extend(page["events"])
         token = page.get("nextPageToken")
         if not token:
@@ -161,7 +162,7 @@ def read_history(
 def latest_run_id(client: SWFClient, domain: str, workflow_id: str) -> str:
     """The open run with this workflow id, else the most recently started closed one."""
     for lister in (client.list_open_workflow_executions, client.list_closed_workflow_executions):
-        runs = _list_runs(lister, domain, workflow_id)
+        runs = _list_runs(client, lister, domain, workflow_id)
         if runs:
             latest = max(runs, key=lambda info: info["startTimestamp"])
             return str(latest["execution"]["runId"])
@@ -171,7 +172,9 @@ def latest_run_id(client: SWFClient, domain: str, workflow_id: str) -> str:
     )
 
 
-def _list_runs(lister: Callable[..., Any], domain: str, workflow_id: str) -> list[Any]:
+def _list_runs(
+    client: SWFClient, lister: Callable[..., Any], domain: str, workflow_id: str
+) -> list[Any]:
     runs: list[Any] = []
     token: str | None = None
     while True:
@@ -185,7 +188,7 @@ def _list_runs(lister: Callable[..., Any], domain: str, workflow_id: str) -> lis
         try:
             page = lister(**args)
         except ClientError as exc:
-            raise _read_error(exc, domain, workflow_id) from exc
+            raise _read_error(exc, client, domain, workflow_id) from exc
         # Filter again here: some SWF emulators (moto) ignore executionFilter.
         runs.extend(
             i for i in page["executionInfos"] if i["execution"]["workflowId"] == workflow_id
@@ -242,9 +245,11 @@ def _outcome_without_definition(
     )
 
 
-def _read_error(exc: ClientError, domain: str, workflow_id: str) -> SWFError:
+def _read_error(exc: ClientError, client: SWFClient, domain: str, workflow_id: str) -> SWFError:
     code = fault_code(exc)
     if code == "UnknownResourceFault":
+        if not domain_exists(client, domain):
+            return unknown_domain(domain)
         return UnknownExecutionError(
             f"no execution with workflow id {workflow_id!r} in domain {domain!r} "
             f"({fault_message(exc)})",

@@ -7,7 +7,7 @@ log rather than silently assumed to match.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from botocore.exceptions import ClientError
 
@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     from mypy_boto3_swf import SWFClient
 
 NO_LIMIT = "NONE"
+DEFAULT_DECIDER_TASK_LIST: Final = "pyflow-decider"
+"""The decision task list of workflow types registered without one (neither
+`Workflow.task_list` nor `task_list=`), and the one `poll_for_executions` polls by default;
+the CDK stack's decider polls it too unless configured otherwise."""
 
 
 def ensure_domain_registered(
@@ -63,6 +67,17 @@ def check_domain(domain: str, client: SWFClient) -> None:
         )
 
 
+def domain_exists(client: SWFClient, domain: str) -> bool:
+    """Whether `domain` exists, to tell an unknown domain from an unknown execution or type
+    (SWF reports both as UnknownResourceFault). True when SWF cannot say (another fault), so
+    the caller reports its own error rather than a guess."""
+    try:
+        client.describe_domain(name=domain)
+    except ClientError as exc:
+        return fault_code(exc) != "UnknownResourceFault"
+    return True
+
+
 def unknown_domain(domain: str) -> UnknownDomainError:
     return UnknownDomainError(
         f"SWF domain {domain!r} does not exist in this account and region; create it with "
@@ -82,24 +97,19 @@ def ensure_workflow_registered(
     """Register `workflow`'s type, its pyflow child workflows' types and its activity types.
 
     Idempotent. Each workflow type's default task list is its own `task_list`, else
-    `task_list` given here: pass the task list your decider polls, so children started
-    without an explicit task list reach the same decider. `lambda_role` becomes the types'
-    default Lambda role, so executions started without one can still run Lambda tasks.
-    Activity types get their `@pyflow.activity` timeouts as defaults ("NONE" where unset).
+    `task_list` given here, else DEFAULT_DECIDER_TASK_LIST ('pyflow-decider', which
+    `poll_for_executions` and the CDK stack's decider poll by default). A type always gets a
+    default, so `start_workflow` without `task_list` (and `aws swf start-workflow-execution`
+    without `--task-list`) work, and so do children started without one; pass `task_list`
+    when your decider polls another list. `lambda_role` becomes the types' default Lambda
+    role, so executions started without one can still run Lambda tasks. Activity types get
+    their `@pyflow.activity` timeouts as defaults ("NONE" where unset).
     """
     swf = resolve_client(client)
     check_domain(domain, swf)
     workflows = list(workflow_closure(workflow).values())
     for wf in workflows:
-        default_list = wf.task_list or task_list
-        if default_list is None and wf is not workflow:
-            runtime_log.warning(
-                "child workflow type %r version %r gets no default task list, so starting it "
-                "as a child without a task list fails (DEFAULT_TASK_LIST_UNDEFINED); pass "
-                "task_list= (the decider's task list) to ensure_workflow_registered",
-                wf.name,
-                wf.version,
-            )
+        default_list = wf.task_list or task_list or DEFAULT_DECIDER_TASK_LIST
         _register_workflow_type(wf, domain, default_list, lambda_role, swf)
     for use in activity_uses(workflows).values():
         _register_activity_type(use, domain, swf)
@@ -117,7 +127,7 @@ def ensure_activity_registered(
 def _register_workflow_type(
     workflow: Workflow,
     domain: str,
-    task_list: str | None,
+    task_list: str,
     lambda_role: str | None,
     client: SWFClient,
 ) -> None:
@@ -128,9 +138,8 @@ def _register_workflow_type(
         "defaultTaskStartToCloseTimeout": str(workflow.decision_timeout),
         "defaultExecutionStartToCloseTimeout": str(workflow.execution_timeout),
         "defaultChildPolicy": workflow.child_policy,
+        "defaultTaskList": {"name": task_list},
     }
-    if task_list:
-        args["defaultTaskList"] = {"name": task_list}
     if lambda_role:
         args["defaultLambdaRole"] = lambda_role
     if workflow.description:
@@ -148,7 +157,15 @@ def _register_workflow_type(
     )
     _check_not_deprecated(detail["typeInfo"].get("status"), what, "workflow")
     registered = detail["configuration"].get("defaultTaskList", {}).get("name")
-    if task_list and registered != task_list:
+    if registered is None:
+        runtime_log.warning(
+            "%s was registered earlier without a default task list; SWF types are immutable, "
+            "so starting it without a task list fails (DefaultUndefinedFault): pass task_list= "
+            "when starting it, or register a new version to get the default %r",
+            what,
+            task_list,
+        )
+    elif registered != task_list:
         runtime_log.warning(
             "%s was registered earlier with default task list %r, not %r; SWF types are "
             "immutable, so executions started without a task list go to %r (register a new "

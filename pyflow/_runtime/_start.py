@@ -19,7 +19,7 @@ from ._errors import (
     WorkflowAlreadyStartedError,
 )
 from ._logging import ExecutionLogger, runtime_log
-from ._register import unknown_domain
+from ._register import domain_exists, unknown_domain
 
 if TYPE_CHECKING:
     from mypy_boto3_swf import SWFClient
@@ -42,10 +42,18 @@ def start_workflow(
 ) -> str:
     """Start an execution and return its workflow id (`<name>-<uuid4>` unless given).
 
+    Safe under botocore's retries: if SWF started the execution but its answer was lost and
+    the retried call finds the execution already started, the generated id is returned (it
+    is unique, so the open execution is this call's). A `workflow_id` given by the caller
+    still raises WorkflowAlreadyStartedError, since pyflow cannot tell whose execution it is.
+
     `input` is any JSON value; it is JSON-encoded, so `input="World"` reaches the start task
     as the string 'World'. `task_list`, `lambda_role` and `execution_timeout` (seconds)
-    default to the workflow type's registered defaults.
+    default to the workflow type's registered defaults (the task list of a type registered
+    by `ensure_workflow_registered` without one is DEFAULT_DECIDER_TASK_LIST,
+    'pyflow-decider').
     """
+    generated = workflow_id is None
     if workflow_id is None:
         workflow_id = f"{workflow_name[:200]}-{uuid.uuid4()}"
     check_swf_name(workflow_id, "workflow_id")
@@ -68,11 +76,26 @@ def start_workflow(
     try:
         run_id = swf.start_workflow_execution(**args)["runId"]
     except ClientError as exc:
-        raise _start_error(exc, swf, domain, workflow_name, workflow_version, workflow_id) from exc
+        if not (generated and _started_by_an_earlier_attempt(exc)):
+            raise _start_error(
+                exc, swf, domain, workflow_name, workflow_version, workflow_id
+            ) from exc
+        run_id = "?"  # SWF's answer with the runId was lost; get_outcome finds the run
     ExecutionLogger(runtime_log, workflow_id, run_id).info(
         "started %s %s in domain %r", workflow_name, workflow_version, domain
     )
     return workflow_id
+
+
+def _started_by_an_earlier_attempt(exc: ClientError) -> bool:
+    """Whether the execution SWF says is already open was started by an earlier attempt of
+    this very call: botocore retried (after a throttling or network error whose request SWF
+    had in fact processed), and only an execution with this fresh uuid id can be open."""
+    if fault_code(exc) != "WorkflowExecutionAlreadyStartedFault":
+        return False
+    metadata: Any = exc.response.get("ResponseMetadata", {})
+    retries = metadata.get("RetryAttempts", 0)
+    return isinstance(retries, int) and retries > 0
 
 
 def signal_workflow(
@@ -100,7 +123,7 @@ def signal_workflow(
     try:
         swf.signal_workflow_execution(**args)
     except ClientError as exc:
-        raise _execution_error(exc, domain, workflow_id, f"signal {signal_name!r}") from exc
+        raise _execution_error(exc, swf, domain, workflow_id, f"signal {signal_name!r}") from exc
     ExecutionLogger(runtime_log, workflow_id, run_id or "?").info("sent signal %r", signal_name)
 
 
@@ -120,7 +143,7 @@ def cancel_workflow(
     try:
         swf.request_cancel_workflow_execution(**args)
     except ClientError as exc:
-        raise _execution_error(exc, domain, workflow_id, "cancel request") from exc
+        raise _execution_error(exc, swf, domain, workflow_id, "cancel request") from exc
     ExecutionLogger(runtime_log, workflow_id, run_id or "?").info("requested cancellation")
 
 
@@ -170,7 +193,7 @@ def _start_error(
             code=code,
         )
     if code == "UnknownResourceFault":
-        if not _domain_exists(client, domain):
+        if not domain_exists(client, domain):
             return unknown_domain(domain)
         return UnknownTypeError(
             f"{what} is not registered in domain {domain!r}; register it with "
@@ -180,19 +203,13 @@ def _start_error(
     return SWFError(f"SWF refused to start {what}: {code}: {fault_message(exc)}", code=code)
 
 
-def _domain_exists(client: SWFClient, domain: str) -> bool:
-    try:
-        client.describe_domain(name=domain)
-    except ClientError as exc:
-        if fault_code(exc) == "UnknownResourceFault":
-            return False
-        raise
-    return True
-
-
-def _execution_error(exc: ClientError, domain: str, workflow_id: str, what: str) -> SWFError:
+def _execution_error(
+    exc: ClientError, client: SWFClient, domain: str, workflow_id: str, what: str
+) -> SWFError:
     code = fault_code(exc)
     if code == "UnknownResourceFault":
+        if not domain_exists(client, domain):
+            return unknown_domain(domain)
         return UnknownExecutionError(
             f"cannot deliver {what}: no open execution with workflow id {workflow_id!r} in "
             f"domain {domain!r} ({fault_message(exc)})",

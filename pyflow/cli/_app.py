@@ -89,6 +89,7 @@ def _register() -> None:
     from ._describe import COMMANDS as describe_commands
     from ._executions import COMMANDS as execution_commands
     from ._graph_cmd import COMMANDS as graph_commands
+    from ._list_cmd import COMMANDS as list_commands
     from ._local import COMMANDS as local_commands
     from ._run import COMMANDS as run_commands
     from ._workers import COMMANDS as worker_commands
@@ -98,6 +99,7 @@ def _register() -> None:
         local_commands,
         execution_commands,
         describe_commands,
+        list_commands,
         graph_commands,
         worker_commands,
     ):

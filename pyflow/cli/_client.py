@@ -74,8 +74,13 @@ def make_client(opts: AwsOptions) -> SWFClient:
     import boto3
     from botocore.config import Config
 
-    session = boto3.session.Session(profile_name=opts.profile, region_name=opts.region)
     endpoint = opts.resolved_endpoint
+    if endpoint is not None and urlparse(endpoint).scheme not in ("http", "https"):
+        raise CliError(
+            f"endpoint {endpoint!r} is not an http:// or https:// URL",
+            "for example --endpoint-url http://127.0.0.1:8765 (what `pyflow local serve` prints)",
+        )
+    session = boto3.session.Session(profile_name=opts.profile, region_name=opts.region)
     local = endpoint is not None and is_loopback(endpoint)
     region = session.region_name or (LOCAL_REGION if endpoint else None)
     if region is None:

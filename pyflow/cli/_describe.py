@@ -133,7 +133,7 @@ def print_view(view: dict[str, Any]) -> None:
             if closed
             else r.duration(view["seconds"]),
         ),
-        ("Input", r.short(view["input"], 100)),
+        ("Input", "(none)" if view["input"] is None else r.short(view["input"], 100)),
     ]
     if view["tags"]:
         pairs.append(("Tags", ", ".join(view["tags"])))

@@ -64,7 +64,7 @@ def describe_task(task: Task) -> str:
         return f"signal {task.signal_name}"
     if isinstance(task, TimerTask):
         return f"timer {task.duration}s"
-    return "start"
+    return "workflow input"
 
 
 def _node_ids(workflow: Workflow) -> dict[str, str]:
@@ -160,3 +160,21 @@ def dot(workflow: Workflow, states: Mapping[str, HasState] | None = None) -> str
             lines.append(f"    {ids[dep.name]} -> {ids[task.name]};")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def as_data(workflow: Workflow, states: Mapping[str, HasState] | None = None) -> dict[str, object]:
+    """The graph as plain data (for `--format json`): tasks with kind, what, dependencies."""
+    tasks = []
+    for task in workflow.tasks:
+        item: dict[str, object] = {
+            "name": task.name,
+            "kind": task.kind,
+            "what": describe_task(task),
+            "dependsOn": [dep.name for dep in task.dependencies],
+        }
+        if states is not None:
+            state = states.get(task.name)
+            item["state"] = state.state if state is not None else "waiting"
+            item["attempts"] = state.attempts if state is not None else 0
+        tasks.append(item)
+    return {"name": workflow.name, "version": workflow.version, "tasks": tasks}

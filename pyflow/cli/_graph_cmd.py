@@ -9,8 +9,9 @@ import click
 
 from ._client import aws_options, options
 from ._executions import read_history, run_id_option
-from ._graph import dot, mermaid
+from ._graph import as_data, dot, mermaid
 from ._loading import load_workflow
+from ._render import to_json
 
 
 @click.command(short_help="Print a workflow as Mermaid or DOT.")
@@ -18,10 +19,10 @@ from ._loading import load_workflow
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["mermaid", "dot"], case_sensitive=False),
+    type=click.Choice(["mermaid", "dot", "json"], case_sensitive=False),
     default="mermaid",
     show_default=True,
-    help="Mermaid (renders on GitHub and in most Markdown viewers) or Graphviz DOT.",
+    help="Mermaid (renders on GitHub and in most Markdown viewers), Graphviz DOT, or JSON.",
 )
 @click.option(
     "--workflow-id",
@@ -53,7 +54,9 @@ def graph(
         )
         states = dict(state.tasks)
         options()  # the domain and endpoint were used above
-    text = (mermaid if fmt.lower() == "mermaid" else dot)(definition, states)
+    renderers = {"mermaid": mermaid, "dot": dot, "json": lambda wf, st: to_json(as_data(wf, st))}
+    text = renderers[fmt.lower()](definition, states)
+    text = text if text.endswith("\n") else text + "\n"
     if output is None:
         click.echo(text, nl=False)
     else:

@@ -177,7 +177,7 @@ def run(
     _check_activities(definition, activities)
     progress = _Progress(definition)
     outcome = _execute(definition, value, handlers, activities, not real_time, timeout, progress)
-    _report(definition, outcome, as_json)
+    _report(definition, outcome, as_json, "" if real_time else " of virtual time")
 
 
 def _execute(
@@ -226,7 +226,7 @@ def outcome_rows(workflow: Workflow, outcome: Any) -> list[TaskRow]:
     return rows_from_history(getattr(outcome, "history", []) or [])
 
 
-def _report(workflow: Workflow, outcome: Any, as_json: bool) -> None:
+def _report(workflow: Workflow, outcome: Any, as_json: bool, clock: str) -> None:
     status = str(outcome.status)
     rows = outcome_rows(workflow, outcome)
     history = list(getattr(outcome, "history", []) or [])
@@ -247,7 +247,7 @@ def _report(workflow: Workflow, outcome: Any, as_json: bool) -> None:
         )
     else:
         took = r.duration(r.between(origin, closed))
-        click.echo(r.styled(f"{workflow.name} {status} in {took}", status), err=True)
+        click.echo(r.styled(f"{workflow.name} {status} in {took}{clock}", status), err=True)
         if status == "COMPLETED":
             result = outcome.result
             click.echo(result if isinstance(result, str) else r.to_json(result))

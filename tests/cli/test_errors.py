@@ -152,3 +152,14 @@ def test_usage_errors_exit_2(invoke: Callable[..., Result]) -> None:
     result = invoke("describe")
     assert result.exit_code == 2
     assert "Missing argument 'WORKFLOW_ID'" in result.stderr
+
+
+def test_endpoint_without_scheme(invoke: Callable[..., Result]) -> None:
+    err = _one_error(invoke("list", "--endpoint-url", "localhost:8765"))
+    assert "Error: endpoint 'localhost:8765' is not an http:// or https:// URL" in err
+
+
+def test_too_many_tags(invoke: Callable[..., Result]) -> None:
+    tags = [arg for i in range(6) for arg in ("--tag", f"t{i}")]
+    err = _one_error(invoke("start", "X", "--workflow-version", "1", *tags))
+    assert "6 tags given; SWF allows at most 5 per execution" in err

@@ -129,3 +129,19 @@ def test_graph_of_an_attribute_that_is_not_a_workflow(
     assert "Error: 'flows_graph3:resize' is not a pyflow.Workflow (it is Activity)" in result.stderr
     result = invoke("graph", "flows_graph3:nothing")
     assert "has no attribute 'nothing'" in result.stderr
+
+
+def test_graph_json_lists_tasks_with_dependencies(
+    invoke: Callable[..., Result], user_module: Callable[[str, str], str]
+) -> None:
+    import json
+
+    user_module("flows_graph4", FLOW)
+    result = invoke("graph", "flows_graph4:workflow", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["name"] == "Flow"
+    assert [(t["name"], t["dependsOn"]) for t in data["tasks"]] == [
+        ("start", []), ("Up", ["start"]), ("Resize", ["Up"]), ("Approve", []),
+        ("Nap", ["Resize", "Approve"]),
+    ]

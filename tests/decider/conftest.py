@@ -8,6 +8,7 @@ firing, a signal arriving...). Tests use it through the `swf` fixture.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
@@ -17,6 +18,8 @@ import pytest
 
 PARENT_ID = "order-17"
 RUN_ID = "run-1"
+RUN_SUFFIX = "#" + hashlib.sha256(RUN_ID.encode()).hexdigest()[:8]
+"""What child workflow ids of this run end with."""
 ROLE = "arn:aws:iam::123456789012:role/swf-lambda"
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 

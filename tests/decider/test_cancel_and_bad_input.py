@@ -9,6 +9,8 @@ from typing import Any
 import pyflow
 from pyflow._decider import decide, execution_state
 
+from .conftest import RUN_SUFFIX
+
 
 def step(wf: pyflow.Workflow, swf: Any) -> list[dict[str, Any]]:
     decisions: list[dict[str, Any]] = decide(wf, swf.events, execution=swf.execution)  # type: ignore[assignment]
@@ -210,7 +212,7 @@ def test_cancel_reaches_a_child_that_has_not_started_yet_by_workflow_id(swf: Any
     decisions = step(wf, h)
     assert kinds(decisions) == ["RequestCancelExternalWorkflowExecution",
                                 "CancelWorkflowExecution"]
-    assert attrs(decisions[0]) == {"workflowId": "order-17#Kid#1"}
+    assert attrs(decisions[0]) == {"workflowId": f"order-17#Kid#1{RUN_SUFFIX}"}
 
 
 def test_child_events_without_control_correlate_by_workflow_id(swf: Any) -> None:

@@ -11,6 +11,8 @@ import pytest
 import pyflow
 from pyflow._decider import decide, execution_state
 
+from .conftest import RUN_SUFFIX
+
 
 def step(wf: pyflow.Workflow, swf: Any) -> list[dict[str, Any]]:
     decisions: list[dict[str, Any]] = decide(wf, swf.events, execution=swf.execution)  # type: ignore[assignment]
@@ -86,6 +88,41 @@ def test_lambda_failure_reason_includes_the_error_lambda_reported(swf: Any) -> N
     reason, details = failure_of(step(wf, h))
     assert reason == "task 'L' failed after 1 attempt: UnhandledError (KeyError: 'k')"
     assert details["error"] == {"reason": "UnhandledError (KeyError: 'k')", "details": payload}
+
+
+def test_lambda_failure_reason_does_not_repeat_an_error_it_already_holds(swf: Any) -> None:
+    wf, h = lambda_wf(), swf()
+    step(wf, h)
+    message = "Lambda function result is 40002 characters of JSON; SWF accepts at most 32768"
+    payload = json.dumps({"errorType": "ResultTooLarge", "errorMessage": message})
+    h.lambda_failed("L#1", reason=f"ResultTooLarge: {message}", details=payload)
+    h.decision_task()
+    reason, _ = failure_of(step(wf, h))
+    assert reason == f"task 'L' failed after 1 attempt: ResultTooLarge: {message}"
+
+
+def test_lambda_failure_reason_cut_short_is_not_extended_with_its_own_message(swf: Any) -> None:
+    wf, h = lambda_wf(), swf()
+    step(wf, h)
+    message = "x" * 300
+    payload = json.dumps({"errorType": "Big", "errorMessage": message})
+    h.lambda_failed("L#1", reason=f"Big: {message}"[:256], details=payload)
+    h.decision_task()
+    step(wf, h)
+    error = execution_state(wf, h.events).tasks["L"].last_error
+    assert error is not None and error.reason == f"Big: {message}"[:256]
+
+
+def test_lambda_failure_reason_adds_a_short_message_even_if_the_reason_contains_it(
+    swf: Any,
+) -> None:
+    wf, h = lambda_wf(), swf()
+    step(wf, h)
+    payload = json.dumps({"errorType": "E", "errorMessage": "r"})
+    h.lambda_failed("L#1", reason="UnhandledError", details=payload)
+    h.decision_task()
+    reason, _ = failure_of(step(wf, h))
+    assert reason.endswith("UnhandledError (E: r)")
 
 
 def test_schedule_lambda_failed_counts_as_a_failed_attempt(swf: Any) -> None:
@@ -237,7 +274,7 @@ def test_start_timer_failed_fails_a_timer_task(swf: Any) -> None:
 
 # -- child workflows ----------------------------------------------------------------------
 
-CHILD = "order-17#Kid#1"
+CHILD = f"order-17#Kid#1{RUN_SUFFIX}"
 
 
 def child_wf(**options: Any) -> pyflow.Workflow:
@@ -269,8 +306,8 @@ def test_child_failure_is_retried_with_a_new_workflow_id(swf: Any, case: str) ->
     fail, expected = CHILD_FAILURES[case]
     fail(h)
     h.decision_task()
-    assert [attrs(d)["workflowId"] for d in step(wf, h)] == ["order-17#Kid#2"]
-    h.child_closed("order-17#Kid#2", "ChildWorkflowExecutionTerminated")
+    assert [attrs(d)["workflowId"] for d in step(wf, h)] == [f"order-17#Kid#2{RUN_SUFFIX}"]
+    h.child_closed(f"order-17#Kid#2{RUN_SUFFIX}", "ChildWorkflowExecutionTerminated")
     h.decision_task()
     reason, details = failure_of(step(wf, h))
     assert reason == "task 'Kid' failed after 2 attempts: child workflow terminated"

@@ -8,6 +8,8 @@ from typing import Any
 import pyflow
 from pyflow._decider import decide, execution_state
 
+from .conftest import RUN_SUFFIX
+
 ROLE = "arn:aws:iam::123456789012:role/swf-lambda"
 
 
@@ -151,12 +153,12 @@ def test_child_workflow_gets_deterministic_id_and_inherits_lambda_role(swf: Any)
     kind, a = only(step(wf, h))
     assert kind == "StartChildWorkflowExecution"
     assert a["workflowType"] == {"name": "Child", "version": "3"}
-    assert a["workflowId"] == "order-17#Kid#1"
+    assert a["workflowId"] == f"order-17#Kid#1{RUN_SUFFIX}"
     assert a["lambdaRole"] == ROLE
     assert a["taskList"] == {"name": "child-list"}
     assert a["executionStartToCloseTimeout"] == "120"
     assert a["input"] == '"in"'
-    h.child_closed("order-17#Kid#1", "ChildWorkflowExecutionCompleted", result='"out"')
+    h.child_closed(f"order-17#Kid#1{RUN_SUFFIX}", "ChildWorkflowExecutionCompleted", result='"out"')
     h.decision_task()
     _, a = only(step(wf, h))
     assert a["result"] == '"out"'
@@ -196,19 +198,60 @@ def test_signal_received_before_its_dependencies_completed_is_not_lost(swf: Any)
     assert (a["id"], a["input"]) == ("After#1", '"early"')
 
 
-def test_two_signal_tasks_of_one_name_take_one_signal_each(swf: Any) -> None:
+def test_one_signal_completes_every_signal_task_waiting_for_its_name(swf: Any) -> None:
     wf = pyflow.Workflow("W", "1")
     a = wf.add(pyflow.SignalTask(name="A", signal_name="s"))
     b = wf.add(pyflow.SignalTask(name="B", signal_name="s"))
     wf.add(pyflow.LambdaTask(name="End", lambda_function="f", depends_on=[a, b]))
     h = swf()
+    assert step(wf, h) == []
     h.signal("s", "1")
     h.decision_task()
+    _, attrs = only(step(wf, h))
+    assert json.loads(attrs["input"]) == {"inputs": {"A": 1, "B": 1}}
+
+
+def test_signal_tasks_of_one_name_all_take_the_first_signal_whenever_they_get_ready(
+    swf: Any,
+) -> None:
+    wf = pyflow.Workflow("W", "1")
+    first = wf.add(pyflow.LambdaTask(name="First", lambda_function="f"))
+    early = wf.add(pyflow.SignalTask(name="Early", signal_name="s"))
+    late = wf.add(pyflow.SignalTask(name="Late", signal_name="s", depends_on=[first]))
+    wf.add(pyflow.LambdaTask(name="End", lambda_function="f", depends_on=[early, late]))
+    h = swf()
+    step(wf, h)
+    h.signal("s", '"first"')
+    h.signal("s", '"second"')
+    h.decision_task()
     assert step(wf, h) == []
-    h.signal("s", "2")
+    state = execution_state(wf, h.events)
+    assert (state.tasks["Early"].state, state.tasks["Early"].output) == ("completed", "first")
+    assert state.tasks["Late"].state == "waiting"
+    h.lambda_completed("First#1", 0)
     h.decision_task()
     _, attrs = only(step(wf, h))
-    assert json.loads(attrs["input"]) == {"inputs": {"A": 1, "B": 2}}
+    assert json.loads(attrs["input"]) == {"inputs": {"Early": "first", "Late": "first"}}
+    late_state = execution_state(wf, h.events).tasks["Late"]
+    assert (late_state.state, late_state.attempts) == ("completed", 1)
+    assert late_state.ended_at == late_state.started_at  # completed as soon as it was ready
+
+
+def test_later_signals_of_a_name_do_not_change_a_completed_signal_task(swf: Any) -> None:
+    wf = pyflow.Workflow("W", "1")
+    sig = wf.add(pyflow.SignalTask(name="S", signal_name="s"))
+    gate = wf.add(pyflow.TimerTask(name="Gate", duration=5))
+    wf.add(pyflow.LambdaTask(name="End", lambda_function="f", depends_on=[sig, gate]))
+    h = swf()
+    step(wf, h)
+    h.signal("s", '"a"')
+    h.decision_task()
+    assert step(wf, h) == []
+    h.signal("s", '"b"')
+    h.timer_fired("Gate#1")
+    h.decision_task()
+    _, attrs = only(step(wf, h))
+    assert json.loads(attrs["input"]) == "a"  # a timer dependency gives no input
 
 
 def test_timer_dependency_gives_no_input_and_workflow_output_is_dict_of_sinks(swf: Any) -> None:
@@ -267,9 +310,9 @@ def test_chained_signal_tasks_complete_from_early_signals_in_one_pass(swf: Any) 
     h.lambda_completed("First#1", 0)
     h.decision_task()
     _, a = only(step(wf, h))
-    assert (a["id"], a["input"]) == ("Last#1", '"two"')
+    assert (a["id"], a["input"]) == ("Last#1", '"one"')
     state = execution_state(wf, h.events)
-    assert (state.tasks["S1"].output, state.tasks["S2"].output) == ("one", "two")
+    assert (state.tasks["S1"].output, state.tasks["S2"].output) == ("one", "one")
 
 
 def test_bookkeeping_events_need_no_decision(swf: Any) -> None:

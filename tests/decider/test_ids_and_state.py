@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from typing import Any
@@ -11,6 +12,7 @@ from pyflow._decider import decide, execution_state
 from pyflow._decider._ids import (
     Ref,
     child_workflow_id,
+    parse_child_id,
     parse_control,
     parse_id,
     retry_timer_id,
@@ -53,6 +55,61 @@ def test_long_child_workflow_ids_are_hashed_within_256_characters() -> None:
     assert first != child_workflow_id(parent, "m" * 200, 1)
     assert first == child_workflow_id(parent, "n" * 200, 1)
     assert not FORBIDDEN.search(first)
+
+
+def _run_hash(run_id: str) -> str:
+    return hashlib.sha256(run_id.encode()).hexdigest()[:8]
+
+
+def _run_id_with_an_all_digit_hash() -> str:
+    """A runId whose hash looks like an attempt number, the hardest case for parsing."""
+    return next(f"run/{i}+" for i in range(10_000) if _run_hash(f"run/{i}+").isdigit())
+
+
+def test_child_ids_end_with_a_hash_of_the_parents_run_id() -> None:
+    run_id = "22ABc+/xyz=="  # runIds may hold characters SWF forbids in ids
+    child = child_workflow_id("order-17", "Ship", 1, run_id)
+    assert child == f"order-17#Ship#1#{_run_hash(run_id)}"
+    assert not FORBIDDEN.search(child)
+    assert child != child_workflow_id("order-17", "Ship", 1, "another-run")
+    assert child_workflow_id("order-17", "Ship", 1) == "order-17#Ship#1"
+
+
+def test_long_child_ids_keep_the_run_hash_within_256_characters() -> None:
+    parent, name = "p" * 256, "n" * 200
+    first, other_run = (child_workflow_id(parent, name, 10**9, run) for run in ("r1", "r2"))
+    assert len(first) <= 256 and len(other_run) <= 256
+    assert first.endswith(f"#1000000000#{_run_hash('r1')}")
+    assert first != other_run
+
+
+def test_child_ids_parse_back_with_and_without_the_run_hash() -> None:
+    run_id = _run_id_with_an_all_digit_hash()
+    for name in ("Kid", "a#b", "7"):
+        made = child_workflow_id("order#17", name, 3, run_id)
+        assert parse_child_id(made, "order#17", run_id) == Ref("task", name, 3)
+        old_style = child_workflow_id("order#17", name, 3)
+        assert parse_child_id(old_style, "order#17", run_id) == Ref("task", name, 3)
+    assert parse_child_id("other#Kid#1", "order#17", run_id) is None
+    assert parse_child_id("order#17#Kid#1#wake", "order#17", run_id) is None
+    assert parse_child_id(None, "order#17") is None
+
+
+def test_child_events_without_control_correlate_by_an_id_with_the_run_hash(swf: Any) -> None:
+    wf = pyflow.Workflow("W", "1")
+    wf.add(pyflow.WorkflowTask(name="Kid", workflow_name="C", workflow_version="1",
+                               num_retries=1))
+    h = swf()
+    h.execution = {"workflowId": "order-17", "runId": _run_id_with_an_all_digit_hash()}
+    decisions: list[dict[str, Any]] = decide(wf, h.events, execution=h.execution)  # type: ignore[assignment]
+    attrs = decisions[0]["startChildWorkflowExecutionDecisionAttributes"]
+    assert attrs["workflowId"] == f"order-17#Kid#1#{_run_hash(h.execution['runId'])}"
+    del attrs["control"]
+    h.respond(decisions)
+    h.start_child_failed(attrs["workflowId"])  # carries no control either
+    h.decision_task()
+    retry = step(wf, h)[0]["startChildWorkflowExecutionDecisionAttributes"]
+    assert retry["workflowId"] == f"order-17#Kid#2#{_run_hash(h.execution['runId'])}"
 
 
 def test_child_ids_without_the_execution_come_from_the_history(swf: Any) -> None:

@@ -10,7 +10,9 @@ Properties checked after every decision:
   and attempt k+1 only after attempt k failed;
 - the execution closes exactly when it should: completed once every task completed, failed
   once a task used up its retries, canceled after a cancel request; otherwise it stays open
-  and the simulation can always make progress.
+  and the simulation can always make progress;
+- signal tasks share signal names: each completes once its dependencies did and a signal of
+  its name arrived (at any time, sent at most twice), with the FIRST such signal's input.
 """
 
 from __future__ import annotations
@@ -27,9 +29,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import pyflow
-from pyflow._decider import decide
+from pyflow._decider import decide, execution_state
 
-from .conftest import Swf, decision_attrs
+from .conftest import RUN_SUFFIX, Swf, decision_attrs
 
 _MODEL = botocore.session.get_session().get_service_model("swf")
 _SHAPE = _MODEL.operation_model("RespondDecisionTaskCompleted").input_shape
@@ -80,6 +82,7 @@ class Spec:
     deps: list[int]
     retries: int
     delay: int
+    signal: str | None = None
 
 
 @st.composite
@@ -94,6 +97,7 @@ def workflows(draw: st.DrawFn, min_tasks: int = 1, max_tasks: int = 40) -> list[
             deps=deps,
             retries=draw(st.integers(0, 2)),
             delay=draw(st.sampled_from([0, 0, 3])),
+            signal=draw(st.sampled_from([None, "s0", "s1"])),
         ))
     return specs
 
@@ -115,7 +119,7 @@ def build(specs: list[Spec]) -> pyflow.Workflow:
         elif spec.kind == "workflow":
             task = pyflow.WorkflowTask(workflow_name="Child", workflow_version="1", **common)
         else:
-            task = pyflow.SignalTask(**common)
+            task = pyflow.SignalTask(signal_name=spec.signal, **common)
         wf.add(task)
     return wf.validate()
 
@@ -133,21 +137,30 @@ class Oracle:
     started: set[tuple[str, int]] = field(default_factory=set)
     last_attempt: dict[str, int] = field(default_factory=dict)
     attempt_open: set[str] = field(default_factory=set)
-    signaled: set[str] = field(default_factory=set)
+    signals: dict[str, list[str]] = field(default_factory=dict)
+    """The inputs of the signals sent, by signal name."""
     cancel_requested: bool = False
 
     def refresh_signals(self) -> None:
-        """Signal tasks (each with its own signal name here) complete once their
-        dependencies did and their signal arrived."""
+        """Signal tasks complete once their dependencies did and a signal of their name
+        arrived, whichever came first."""
         changed = True
         while changed:
             changed = False
             for task in self.wf.tasks:
-                if (task.kind == "signal" and task.name not in self.completed
-                        and task.name in self.signaled
+                if (isinstance(task, pyflow.SignalTask) and task.name not in self.completed
+                        and task.signal_name in self.signals
                         and all(d.name in self.completed for d in task.dependencies)):
                     self.completed.add(task.name)
                     changed = True
+
+    def check_signal_outputs(self, events: list[dict[str, Any]]) -> None:
+        """Every completed signal task has the input of the first signal of its name."""
+        tasks = execution_state(self.wf, events).tasks  # type: ignore[arg-type]
+        for task in self.wf.tasks:
+            if isinstance(task, pyflow.SignalTask) and tasks[task.name].state == "completed":
+                first = self.signals[task.signal_name][0]
+                assert tasks[task.name].output == first, (task.name, self.signals)
 
     def failed_for_good(self) -> bool:
         return any(self.failures.get(t.name, 0) > t.num_retries for t in self.wf.tasks)
@@ -200,15 +213,15 @@ def happenings(swf: Swf, oracle: Oracle, wf: pyflow.Workflow) -> list[tuple[str,
     options += [("activity", i) for i in swf.activities]
     options += [("timer", i) for i in swf.timers]
     options += [("child", i) for i in swf.children]
-    options += [("signal", t.name) for t in wf.tasks
-                if t.kind == "signal" and t.name not in oracle.signaled]
+    names = {t.signal_name for t in wf.tasks if isinstance(t, pyflow.SignalTask)}
+    # Each name is signaled at most twice: the second signal must change nothing.
+    options += [("signal", n) for n in sorted(names) if len(oracle.signals.get(n, ())) < 2]
     return options
 
 
-def task_of(swf: Swf, kind: str, ident: str) -> str:
-    if kind == "child":
-        return ident.split("#")[-2]
-    return ident.rsplit("#", 1)[0]
+def task_of(ident: str) -> str:
+    """The task an id names: `T3#1`, or `order-17#T3#1#<run hash>` for a child workflow."""
+    return ident.removesuffix(RUN_SUFFIX).split("#")[-2]
 
 
 def happen(swf: Swf, oracle: Oracle, what: tuple[str, str], outcome: int) -> None:
@@ -216,15 +229,16 @@ def happen(swf: Swf, oracle: Oracle, what: tuple[str, str], outcome: int) -> Non
     kind, ident = what
     ok = outcome < 4
     if kind == "signal":
-        swf.signal(ident, json.dumps(f"signal {ident}"))
-        oracle.signaled.add(ident)
+        sent = oracle.signals.setdefault(ident, [])
+        sent.append(f"signal {ident} #{len(sent) + 1}")
+        swf.signal(ident, json.dumps(sent[-1]))
         return
     if kind == "timer":
         swf.timer_fired(ident)
         if not ident.endswith(("#retry", "#wake")):
-            oracle.attempt_ended(task_of(swf, kind, ident), True)
+            oracle.attempt_ended(task_of(ident), True)
         return
-    name = task_of(swf, kind, ident)
+    name = task_of(ident)
     if kind == "lambda":
         lambda_failures = [swf.lambda_failed, swf.lambda_timed_out, swf.start_lambda_failed]
         if ok:
@@ -275,7 +289,7 @@ def rejected(oracle: Oracle, reject: dict[str, str]) -> None:
     for ident, cause in reject.items():
         if ident.endswith(("#retry", "#wake")):
             continue  # the decider goes ahead without the back-off / gets woken by the event
-        name = ident.split("#")[-2]
+        name = task_of(ident)
         oracle.attempt_ended(name, False, counted=not cause.endswith("_RATE_EXCEEDED"))
 
 
@@ -310,6 +324,7 @@ def run(data: st.DataObject, specs: list[Spec], *, failure_weight: int) -> None:
             continue
         if swf.closed:
             event(f"{swf.closed} after {len(swf.events) // 100 * 100}+ events")
+            oracle.check_signal_outputs(swf.events)
             return
         options = happenings(swf, oracle, wf)
         picks = data.draw(st.lists(st.integers(0, max(len(options) - 1, 0)), min_size=1,

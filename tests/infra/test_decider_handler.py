@@ -78,7 +78,7 @@ def decider() -> ModuleType:
 def engine(monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalSWF]:
     """A virtual-time engine behind its HTTP endpoint, with the example functions, reached by
     the handler's default boto3 client through AWS_ENDPOINT_URL_SWF."""
-    with LocalSWF(virtual_time=True, poll_timeout=0.3, idle_grace=0.2) as local:
+    with LocalSWF(virtual_time=True, poll_timeout=0.3, idle_grace=0.5) as local:
         for name, handler in LAMBDAS.items():
             local.add_lambda(name, handler)
         server = serve(local)

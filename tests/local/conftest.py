@@ -21,7 +21,7 @@ from pyflow.local import LocalSWF  # noqa: E402
 def engine() -> Iterator[LocalSWF]:
     """A virtual-time engine whose every response and event is checked against botocore's
     SWF model (names, required members, types) when the test ends."""
-    with LocalSWF(virtual_time=True, poll_timeout=2.0, idle_grace=0.2) as swf:
+    with LocalSWF(virtual_time=True, poll_timeout=2.0, idle_grace=0.6) as swf:
         problems: list[str] = []
         handle = swf.handle
 

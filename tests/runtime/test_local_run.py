@@ -85,6 +85,16 @@ def test_a_task_failing_for_good_fails_the_workflow_with_its_error() -> None:
     assert outcome.tasks["Upper"].state == "failed"
 
 
+def test_an_oversize_lambda_result_is_named_once_in_the_failure_reason() -> None:
+    wf = pyflow.Workflow("TooBig", "1")
+    wf.add(pyflow.LambdaTask(name="B", lambda_function="big", depends_on=[wf.start_task]))
+    outcome = pyflow.local.run(wf, lambdas={"big": lambda event, context: "x" * 40_000})
+    reason = outcome.reason or ""
+    assert outcome.status == "FAILED"
+    assert reason.startswith("task 'B' failed after 1 attempt: ResultTooLarge: ")
+    assert reason.count("40002 characters") == 1
+
+
 def test_a_failing_activity_reports_type_and_traceback() -> None:
     @pyflow.activity(name="crash", version="1", task_list="crashes")
     def crash(value: Any) -> None:
@@ -134,6 +144,14 @@ def test_signals_given_to_run_reach_signal_tasks() -> None:
     wf.add(pyflow.SignalTask(name="Approval", signal_name="Approved"))
     outcome = pyflow.local.run(wf, signals={"Approved": {"by": "alice"}})
     assert (outcome.status, outcome.result) == ("COMPLETED", {"by": "alice"})
+
+
+def test_one_signal_completes_every_signal_task_waiting_for_its_name() -> None:
+    wf = pyflow.Workflow("ApproveTwice", "1")
+    wf.add(pyflow.SignalTask(name="WaitA", signal_name="Approved", depends_on=[wf.start_task]))
+    wf.add(pyflow.SignalTask(name="WaitB", signal_name="Approved", depends_on=[wf.start_task]))
+    outcome = pyflow.local.run(wf, signals={"Approved": "yes"}, timeout=5)
+    assert (outcome.status, outcome.result) == ("COMPLETED", {"WaitA": "yes", "WaitB": "yes"})
 
 
 def test_a_run_still_open_after_the_timeout_raises_naming_open_tasks() -> None:

@@ -52,7 +52,7 @@ WORKER = (
 def endpoint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Any]]:
     (tmp_path / "procflow.py").write_text(FLOW)
     monkeypatch.syspath_prepend(str(tmp_path))
-    engine = LocalSWF(virtual_time=True, poll_timeout=1, idle_grace=0.3)
+    engine = LocalSWF(virtual_time=True, poll_timeout=1, idle_grace=0.6)
     server = serve(engine)
     for var, value in {
         "AWS_ENDPOINT_URL_SWF": server.url, "AWS_ACCESS_KEY_ID": "local",

@@ -37,7 +37,7 @@ def echo(value: Any) -> Any:
 
 @pytest.fixture
 def engine() -> Iterator[LocalSWF]:
-    with LocalSWF(virtual_time=True, poll_timeout=0.5, idle_grace=0.2) as local:
+    with LocalSWF(virtual_time=True, poll_timeout=0.5, idle_grace=0.5) as local:
         pyflow.ensure_domain_registered(DOMAIN, client=local.client())
         yield local
 

@@ -55,7 +55,7 @@ def _summary(outcome: pyflow.Outcome) -> dict[str, Any]:
 
 @pytest.fixture
 def engine() -> Iterator[LocalSWF]:
-    with LocalSWF(virtual_time=True, poll_timeout=0.5, idle_grace=0.2) as local:
+    with LocalSWF(virtual_time=True, poll_timeout=0.5, idle_grace=0.5) as local:
         yield local
 
 

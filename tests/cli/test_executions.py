@@ -1,0 +1,384 @@
+"""Operating executions with the CLI against the embedded engine (in-process boto3 client):
+register, start, decider, signal, cancel, terminate, describe, history, list, graph."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+import pyflow
+from pyflow.cli._app import cli
+from pyflow.cli._client import AwsOptions
+from pyflow.local import LocalSWF
+
+ROLE = "arn:aws:iam::123456789012:role/swf-lambda"
+FLOWS = """
+import pyflow
+
+def shout(event, context=None):
+    return event.upper()
+
+def explode(event, context=None):
+    raise ValueError("no way")
+
+greet = pyflow.Workflow("Greet", version="1")
+up = greet.add(pyflow.LambdaTask(name="Shout", lambda_function="shout",
+                                 depends_on=[greet.start_task]))
+nap = greet.add(pyflow.TimerTask(name="Nap", duration=60, depends_on=[up]))
+greet.add(pyflow.LambdaTask(name="Again", lambda_function="shout", depends_on=[up, nap],
+                            transform_input=lambda text: text + "!"))
+
+approval = pyflow.Workflow("Approval", version="1")
+approval.add(pyflow.SignalTask(name="Approve", signal_name="Approved",
+                               depends_on=[approval.start_task]))
+
+@pyflow.activity(name="square", version="1", task_list="cli-math")
+def square(n):
+    return n * n
+
+maths = pyflow.Workflow("Maths", version="1")
+maths.add(pyflow.ActivityTask(name="Square", activity=square, depends_on=[maths.start_task]))
+
+broken = pyflow.Workflow("Broken", version="1")
+broken.add(pyflow.LambdaTask(name="Boom", lambda_function="explode", num_retries=1,
+                             depends_on=[broken.start_task]))
+"""
+
+
+@pytest.fixture
+def engine(request: pytest.FixtureRequest) -> Iterator[LocalSWF]:
+    """Virtual time, unless the test is marked `real_time`: with virtual time an execution
+    that waits for a signal jumps straight to its 24-hour timeout."""
+    virtual = request.node.get_closest_marker("real_time") is None
+    with LocalSWF(virtual_time=virtual, poll_timeout=0.2, idle_grace=0.5) as swf:
+        yield swf
+
+
+real_time = pytest.mark.real_time
+
+
+@pytest.fixture
+def flows(user_module: Callable[[str, str], str]) -> Any:
+    import importlib
+
+    return importlib.import_module(user_module("cli_flows", FLOWS))
+
+
+@pytest.fixture
+def swf(engine: LocalSWF, flows: Any) -> Callable[..., Result]:
+    """Run a pyflow command against `engine`, after registering the test workflows.
+
+    CliRunner swaps sys.stdout while it runs, so only the test's own thread may use it;
+    background deciders call the runtime directly (`_decide_in_background`).
+    """
+    engine.add_lambda("shout", flows.shout)
+    engine.add_lambda("explode", flows.explode)
+    client = engine.client()
+    runner = CliRunner()
+
+    def run(*args: str) -> Result:
+        return runner.invoke(cli, list(args), obj=AwsOptions(_client=client))
+
+    assert run("register", "cli_flows", "--lambda-role", ROLE).exit_code == 0
+    return run
+
+
+def _start(swf: Callable[..., Result], target: str, workflow_id: str, *extra: str) -> None:
+    result = swf("start", f"cli_flows:{target}", "--workflow-id", workflow_id, *extra)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == workflow_id + "\n"
+
+
+def _decide(swf: Callable[..., Result], target: str, iterations: int = 8) -> None:
+    result = swf("decider", f"cli_flows:{target}", "--iterations", str(iterations))
+    assert result.exit_code == 0, result.output
+    assert "decider stopped:" in result.stdout
+
+
+def _cells(text: str) -> list[list[str]]:
+    return [line.split()[:5] for line in text.splitlines()]
+
+
+def _decide_in_background(engine: LocalSWF, workflow: Any, iterations: int) -> threading.Thread:
+    thread = threading.Thread(
+        target=pyflow.poll_for_executions,
+        args=(workflow,),
+        kwargs={
+            "domain": "pyflow",
+            "task_list": "pyflow-decider",
+            "num_iterations": iterations,
+            "client": engine.client(),
+        },
+    )
+    thread.start()
+    return thread
+
+
+def _describe(swf: Callable[..., Result], workflow_id: str, *extra: str) -> dict[str, object]:
+    result = swf("describe", workflow_id, "--json", *extra)
+    assert result.exit_code == 0, result.output
+    data: dict[str, object] = json.loads(result.stdout)
+    return data
+
+
+def test_register_reports_domain_and_types(swf: Callable[..., Result]) -> None:
+    result = swf("register", "cli_flows:greet", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {
+        "domain": "pyflow",
+        "workflowTypes": [{"name": "Greet", "version": "1", "taskList": "pyflow-decider"}],
+    }
+
+
+def test_completed_execution_is_described_with_tasks_and_timeline(
+    swf: Callable[..., Result],
+) -> None:
+    _start(swf, "greet", "g-1", "--input", "hi", "--lambda-role", ROLE, "--tag", "team-a")
+    _decide(swf, "greet")
+    data = _describe(swf, "g-1")
+    assert data["status"] == "COMPLETED"
+    assert data["result"] == "HI!"
+    assert data["input"] == "hi"
+    assert data["tags"] == ["team-a"]
+    tasks = {t["name"]: t for t in data["tasks"]}  # type: ignore[attr-defined]
+    assert list(tasks) == ["Shout", "Nap", "Again"]
+    assert {t["state"] for t in tasks.values()} == {"completed"}
+    assert tasks["Nap"]["seconds"] == pytest.approx(60, abs=1)  # virtual time
+    text = swf("describe", "g-1").stdout
+    assert "Status:      COMPLETED" in text
+    assert "Result:      HI!" in text
+    assert "Tasks (3/3 done)" in text
+    assert ["Nap", "timer", "60s", "completed", "1"] in _cells(text)
+    assert "Timeline" in text and "|#" in text
+
+
+@real_time
+def test_describe_with_definition_shows_tasks_not_started_yet(swf: Callable[..., Result]) -> None:
+    _start(swf, "approval", "a-1")
+    _decide(swf, "approval", iterations=2)
+    plain = _describe(swf, "a-1")
+    assert plain["status"] == "OPEN"
+    assert plain["tasks"] == []  # nothing scheduled: the signal task just waits
+    full = _describe(swf, "a-1", "--workflows", "cli_flows")
+    assert [(t["name"], t["state"]) for t in full["tasks"]] == [  # type: ignore[attr-defined]
+        ("Approve", "running")
+    ]
+
+
+@real_time
+def test_signal_delivers_input_to_the_waiting_task(swf: Callable[..., Result]) -> None:
+    _start(swf, "approval", "a-2")
+    result = swf("signal", "a-2", "Approved", "--input", '{"by": "ann"}')
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "sent signal 'Approved' to a-2\n"
+    _decide(swf, "approval", iterations=3)
+    data = _describe(swf, "a-2")
+    assert data["status"] == "COMPLETED"
+    assert data["result"] == {"by": "ann"}
+
+
+@real_time
+def test_cancel_closes_the_execution_as_canceled(swf: Callable[..., Result]) -> None:
+    _start(swf, "approval", "a-3")
+    _decide(swf, "approval", iterations=2)
+    assert swf("cancel", "a-3").stdout == "requested cancellation of a-3\n"
+    _decide(swf, "approval", iterations=2)
+    assert _describe(swf, "a-3")["status"] == "CANCELED"
+
+
+@real_time
+def test_terminate_records_the_reason_and_only_works_once(swf: Callable[..., Result]) -> None:
+    _start(swf, "approval", "a-4")
+    result = swf("terminate", "a-4", "--reason", "operator said so", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"workflowId": "a-4", "action": "terminate"}
+    data = _describe(swf, "a-4")
+    assert (data["status"], data["reason"]) == ("TERMINATED", "operator said so")
+    again = swf("terminate", "a-4")
+    assert again.exit_code == 1
+    assert "Error: no open execution with workflow id 'a-4' in domain 'pyflow'" in again.stderr
+
+
+def test_failed_task_shows_attempts_and_reason(swf: Callable[..., Result]) -> None:
+    _start(swf, "broken", "b-1", "--lambda-role", ROLE)
+    _decide(swf, "broken")
+    data = _describe(swf, "b-1")
+    assert data["status"] == "FAILED"
+    tasks: list[dict[str, object]] = data["tasks"]  # type: ignore[assignment]
+    [task] = tasks
+    assert (task["name"], task["state"], task["attempts"]) == ("Boom", "failed", 2)
+    text = swf("describe", "b-1").stdout
+    assert "Reason:" in text and "Boom" in text
+    assert ["Boom", "lambda", "explode", "failed", "2"] in _cells(text)
+
+
+def test_start_wait_prints_outcome_and_exit_status(
+    swf: Callable[..., Result], engine: LocalSWF, flows: Any
+) -> None:
+    decider = _decide_in_background(engine, flows.broken, 8)
+    result = swf(
+        "start", "cli_flows:broken", "--workflow-id", "b-2", "--lambda-role", ROLE, "--wait"
+    )
+    decider.join()
+    assert result.exit_code == 1
+    assert "Status:      FAILED" in result.stdout
+
+
+def test_history_is_readable_and_json_on_request(swf: Callable[..., Result]) -> None:
+    _start(swf, "greet", "g-2", "--input", '"hey"', "--lambda-role", ROLE)
+    _decide(swf, "greet")
+    text = swf("history", "g-2").stdout.splitlines()
+    assert text[0].split() == ["ID", "TIME", "+", "EVENT", "DETAILS"]
+    assert text[1].split()[3] == "WorkflowExecutionStarted"
+    assert 'input="hey"' in text[1]
+    assert any("TimerFired" in line and "timerId=Nap#1" in line for line in text)
+    assert "WorkflowExecutionCompleted" in text[-1]
+    events = json.loads(swf("history", "g-2", "--json").stdout)["events"]
+    assert events[0]["eventType"] == "WorkflowExecutionStarted"
+    assert events[0]["eventTimestamp"].endswith("Z")
+
+
+@real_time
+def test_list_filters_by_status_type_tag_and_id(swf: Callable[..., Result]) -> None:
+    _start(swf, "approval", "l-open", "--tag", "blue")
+    _start(swf, "approval", "l-done")
+    swf("terminate", "l-done")
+    _start(swf, "broken", "l-broken", "--tag", "blue")
+
+    def ids(*args: str) -> list[str]:
+        result = swf("list", "--json", *args)
+        assert result.exit_code == 0, result.output
+        return sorted(i["execution"]["workflowId"] for i in json.loads(result.stdout))
+
+    assert ids() == ["l-broken", "l-done", "l-open"]
+    assert ids("--status", "open") == ["l-broken", "l-open"]
+    assert ids("--status", "terminated") == ["l-done"]
+    assert ids("--status", "closed", "--type", "Approval") == ["l-done"]
+    assert ids("--tag", "blue", "--type", "Approval") == ["l-open"]
+    assert ids("--workflow-id", "l-done") == ["l-done"]
+    assert ids("--since", "2000-01-01", "--until", "2001-01-01") == []
+    text = swf("list", "--status", "open").stdout.splitlines()
+    assert text[0].split()[:4] == ["WORKFLOW", "ID", "TYPE", "STATUS"]
+    assert len(text) == 3
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("describe", "ghost"),
+        ("history", "ghost"),
+        ("signal", "ghost", "Approved"),
+        ("cancel", "ghost"),
+        ("terminate", "ghost"),
+        ("graph", "cli_flows:greet", "--workflow-id", "ghost"),
+    ],
+)
+def test_unknown_workflow_id_is_a_clear_error(
+    swf: Callable[..., Result], args: tuple[str, ...]
+) -> None:
+    result = swf(*args)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert "workflow id 'ghost'" in result.stderr
+    assert "Hint: `pyflow list` shows the executions" in result.stderr
+
+
+def test_unknown_domain_says_how_to_create_it(swf: Callable[..., Result]) -> None:
+    result = swf("start", "cli_flows:greet", "--domain", "elsewhere")
+    assert result.exit_code == 1
+    assert "domain 'elsewhere' does not exist" in result.stderr
+
+
+def test_unregistered_type_by_name(swf: Callable[..., Result]) -> None:
+    result = swf("start", "Nope", "--workflow-version", "9")
+    assert result.exit_code == 1
+    assert "'Nope' version '9' is not registered in domain 'pyflow'" in result.stderr
+
+
+def test_graph_colours_tasks_by_execution_state(swf: Callable[..., Result]) -> None:
+    _start(swf, "broken", "b-3", "--lambda-role", ROLE)
+    _decide(swf, "broken")
+    result = swf("graph", "cli_flows:broken", "--workflow-id", "b-3")
+    assert result.exit_code == 0, result.output
+    assert "class t1 failed" in result.stdout
+    assert "failed, 2 attempts" in result.stdout
+
+
+@real_time
+def test_describe_watch_follows_task_changes_until_close(
+    swf: Callable[..., Result], engine: LocalSWF, flows: Any
+) -> None:
+    _start(swf, "approval", "w-1")
+    client = engine.client()
+
+    def operate() -> None:
+        kwargs: dict[str, Any] = {"domain": "pyflow", "client": client}
+        pyflow.poll_for_executions(
+            flows.approval, task_list="pyflow-decider", num_iterations=1, **kwargs
+        )
+        pyflow.signal_workflow(workflow_id="w-1", signal_name="Approved", input="yes", **kwargs)
+        pyflow.poll_for_executions(
+            flows.approval, task_list="pyflow-decider", num_iterations=1, **kwargs
+        )
+
+    operator = threading.Thread(target=operate)
+    operator.start()
+    result = swf("describe", "w-1", "--watch", "--interval", "0.1", "--workflows", "cli_flows")
+    operator.join()
+    assert result.exit_code == 0, result.output
+    changes = [line.split()[1:3] for line in result.stderr.splitlines() if "Approve" in line]
+    assert changes[-1] == ["Approve", "completed"]
+    assert "Status:      COMPLETED" in result.stdout
+
+
+@real_time
+def test_describe_watch_exits_1_for_an_execution_that_did_not_complete(
+    swf: Callable[..., Result],
+) -> None:
+    _start(swf, "approval", "w-2")
+    swf("terminate", "w-2")
+    result = swf("describe", "w-2", "--watch")
+    assert result.exit_code == 1
+    assert "Status:      TERMINATED" in result.stdout
+
+
+def test_worker_runs_activities_for_the_decider(
+    swf: Callable[..., Result], engine: LocalSWF, flows: Any
+) -> None:
+    _start(swf, "maths", "m-1", "--input", "7")
+    decider = _decide_in_background(engine, flows.maths, 3)
+    result = swf("worker", "cli_flows", "--iterations", "1")
+    decider.join()
+    assert result.exit_code == 0, result.output
+    assert "working on square 1 from task list 'cli-math'" in result.stderr
+    assert _describe(swf, "m-1")["result"] == 49
+
+
+def test_worker_of_a_module_without_activities(swf: Callable[..., Result]) -> None:
+    result = swf("worker", "json")
+    assert result.exit_code == 1
+    assert "Error: module 'json' declares no @pyflow.activity functions" in result.stderr
+
+
+def test_describe_gantt_is_a_mermaid_chart_of_the_tasks(swf: Callable[..., Result]) -> None:
+    _start(swf, "greet", "g-3", "--input", "hi", "--lambda-role", ROLE)
+    _decide(swf, "greet")
+    result = swf("describe", "g-3", "--gantt")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[:5] == [
+        "gantt",
+        "    title Greet 1 g-3 COMPLETED",
+        "    dateFormat x",
+        "    axisFormat %H:%M:%S",
+        "    section Tasks",
+    ]
+    nap = next(line for line in lines if line.startswith("    Nap (completed) :done, t1, "))
+    first, last = (int(n) for n in nap.split(", ")[-2:])
+    assert last - first == 60_000  # the 60-second timer, in milliseconds
+    assert len(lines) == 8
