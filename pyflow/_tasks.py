@@ -260,7 +260,11 @@ class WorkflowTask(Task):
 
 
 class SignalTask(Task):
-    """Waits for a signal sent to the execution; its output is the signal's input."""
+    """Waits for a signal sent to the execution; its output is the signal's input.
+
+    A signal received at any time counts, even before the dependencies are done, and every
+    SignalTask of one name takes the input of the first signal of that name.
+    """
 
     kind = "signal"
 

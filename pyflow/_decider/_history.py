@@ -541,7 +541,8 @@ class History:
 
 def _lambda_reason(reason: object, details: object) -> str:
     """SWF's reason for a failed function ('UnhandledError') plus the error Lambda reported,
-    so the failure says what went wrong without digging into the details."""
+    so the failure says what went wrong without digging into the details (unless the reason
+    already says it, as the embedded engine's 'ResultTooLarge: ...' does)."""
     text = str(reason or "Lambda function failed")
     try:
         payload = json.loads(details) if isinstance(details, str) else None

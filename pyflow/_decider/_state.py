@@ -44,7 +44,8 @@ class TaskState:
     attempts: int
     """Attempts started so far."""
     output: Any = None
-    """The decoded output of a completed task."""
+    """The decoded output of a completed task; for a signal task, the input of the first
+    signal of its name (every signal task of that name gets the same)."""
     last_error: TaskError | None = None
     """`reason` and `details` of the last failed attempt."""
     started_at: datetime | None = None

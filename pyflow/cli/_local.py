@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from .._runtime import DEFAULT_DECIDER_TASK_LIST
 from ._client import DEFAULT_DOMAIN, is_loopback
 from ._errors import CliError
 from ._loading import import_module, lambda_handlers, load_object, load_workflows
@@ -78,6 +79,9 @@ def local() -> None:
               help="Serve the handlers in MODULE (its LAMBDAS dict, else its functions).")
 @click.option("--virtual-time", is_flag=True,
               help="Fire timers as soon as nothing else can happen (for tests).")
+@click.option("--poll-timeout", type=click.FloatRange(0.1, 60), default=20.0, show_default=True,
+              help="Longest a poll waits for a task, in seconds (SWF waits 60; 20 stays under "
+                   "the AWS CLI's 60-second read timeout).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the URL and what is served as one JSON line.")
 def serve(
@@ -88,6 +92,7 @@ def serve(
     lambda_maps: tuple[str, ...],
     lambda_modules: tuple[str, ...],
     virtual_time: bool,
+    poll_timeout: float,
     as_json: bool,
 ) -> None:
     """Serve SWF's API over HTTP until Ctrl-C, on the loopback interface by default.
@@ -110,7 +115,7 @@ def serve(
         from ..local._server import serve as start_server
     except ImportError as exc:
         raise CliError(f"the local engine is not available: {exc}") from exc
-    engine = LocalSWF(virtual_time=virtual_time)
+    engine = LocalSWF(virtual_time=virtual_time, poll_timeout=poll_timeout)
     for name, handler in handlers.items():
         engine.add_lambda(name, handler)
     _prepare(engine, domains, workflows)
@@ -138,7 +143,7 @@ def _prepare(engine: Any, domains: tuple[str, ...], workflows: list[Any]) -> Non
             pyflow.ensure_workflow_registered(
                 workflow,
                 domain=domain,
-                task_list=workflow.task_list or "pyflow-decider",
+                task_list=workflow.task_list or DEFAULT_DECIDER_TASK_LIST,
                 lambda_role=LOCAL_LAMBDA_ROLE,
                 client=client,
             )

@@ -125,8 +125,9 @@ class _Reader:
 
     def schedule(self, event: Mapping[str, Any], kind: str) -> None:
         attrs = attributes(event)
+        # Child workflow ids carry the parent's id and run: pyflow's `control` names the task.
         ref = parse_control(attrs.get("control")) or parse_id(
-            attrs.get("activityId") or attrs.get("id") or attrs.get("workflowId")
+            attrs.get("activityId") or attrs.get("id")
         )
         if ref is None or ref.role != "task":
             return

@@ -6,13 +6,14 @@ from typing import Any
 
 import click
 
+from .._runtime import DEFAULT_DECIDER_TASK_LIST
 from . import _render as r
 from ._client import aws_options, options
 from ._errors import CliError
 from ._executions import json_option
 from ._loading import load_activities, load_workflows
 
-DEFAULT_TASK_LIST = "pyflow-decider"
+DEFAULT_TASK_LIST = DEFAULT_DECIDER_TASK_LIST
 """The decider task list of the CDK stack, so CLI deciders and the deployed one agree."""
 
 task_list_option = click.option(

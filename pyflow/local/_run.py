@@ -68,8 +68,9 @@ def run(
     Returns when the execution closes; raises OutcomeTimeoutError if it is still open after
     `timeout` real seconds (a SignalTask nobody signals keeps it open: virtual time does not
     skip to the execution timeout). `signals` ({signal name: input}) are sent right after the
-    start. `on_task(task_state)` is called from this thread each time a top-level task is seen
-    in a new state (for progress displays).
+    start; each completes every SignalTask of that name once its dependencies are done.
+    `on_task(task_state)` is called from this thread each time a top-level task is seen in a
+    new state (for progress displays).
     """
     from ._engine import LocalSWF
 
