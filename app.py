@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import os
+from pathlib import Path
 
 import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks
 
 from infra import PyflowStack, Settings
 
+# The CDK CLI passes cdk.json's context (the feature flags) in CDK_CONTEXT_JSON; a plain
+# `python app.py` would synthesize without them, so they are the defaults here, and whatever
+# the environment passes (the CLI, or CDK_CONTEXT_JSON set by hand) overrides them.
+CDK_JSON_CONTEXT = json.loads((Path(__file__).parent / "cdk.json").read_text())["context"]
+
 # Without the CDK CLI (plain `python app.py`) the assembly would go to a temporary folder.
-app = cdk.App(outdir=None if "CDK_OUTDIR" in os.environ else "cdk.out")
+app = cdk.App(context=CDK_JSON_CONTEXT, outdir=None if "CDK_OUTDIR" in os.environ else "cdk.out")
 settings = Settings.from_context(app.node)
 PyflowStack(
     app,

@@ -1,8 +1,11 @@
-"""Per-resource cfn-lint acknowledgments, kept next to the resources they concern."""
+"""Per-resource cfn-lint acknowledgments and cdk-nag finding ids, kept next to the resources
+they concern."""
 
 from __future__ import annotations
 
-from aws_cdk import CfnResource
+from typing import Any
+
+from aws_cdk import CfnResource, Stack
 from constructs import IConstruct
 
 
@@ -17,3 +20,27 @@ def allow_redundant_role_dependency(function: IConstruct) -> None:
     if not isinstance(resource, CfnResource):
         raise TypeError(f"{function.node.path} has no CloudFormation resource")
     resource.add_metadata("cfn-lint", {"config": {"ignore_checks": ["W3005"]}})
+
+
+def nag_resource(stack: Stack, value: str) -> str:
+    """`value` (an ARN, say) as cdk-nag writes it in a finding id such as `Resource::...`.
+
+    cdk-nag reads the synthesized template, where a pseudo parameter appears as a literal when
+    the stack's environment fixes it (`eu-west-1`; the partition too, derived from the region)
+    and as `<AWS::Region>` when it is a token. Rendering the value as the template holds it,
+    rather than writing the `<AWS::...>` form by hand, keeps an acknowledgment matching its
+    finding in an environment-agnostic stack and in one with a concrete account or region
+    (the CDK CLI always supplies a region).
+    """
+    return _render(stack.resolve(value), value)
+
+
+def _render(resolved: Any, original: str) -> str:
+    if isinstance(resolved, str):
+        return resolved
+    if isinstance(resolved, dict) and set(resolved) == {"Fn::Join"}:
+        separator, parts = resolved["Fn::Join"]
+        return str(separator).join(_render(part, original) for part in parts)
+    if isinstance(resolved, dict) and set(resolved) == {"Ref"}:
+        return f"<{resolved['Ref']}>"
+    raise ValueError(f"cannot name {original!r} in a cdk-nag finding: it resolves to {resolved!r}")

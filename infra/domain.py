@@ -5,11 +5,22 @@ SWF domains cannot be deleted, only deprecated, and `RegisterDomain` on an exist
 deprecated, unusable domain, so a second call follows: `UndeprecateDomain`, which re-enables a
 deprecated domain and fails with the same fault on an active one (ignored). Nothing is called on
 delete: the domain and its execution history outlive the stack.
+
+Both calls run on every deployment, not only when the stack is created: a domain deprecated while
+the stack exists is re-enabled by the next `cdk deploy`. CloudFormation only calls a custom
+resource when its properties change, and nothing a deployment changes is visible to it, so each
+call carries a `DeployNonce` property that is new on every synthesis (the current UTC time unless
+the `deploy_nonce` context value pins it). The price: `cdk diff` always shows these two custom
+resources as modified, and `cdk deploy` never reports "no changes" (it updates them, about two
+SDK calls, even when nothing else changed). Pinning `deploy_nonce` gives quiet diffs and
+reproducible templates, but then only a changed nonce re-enables a deprecated domain.
 """
 
 from __future__ import annotations
 
-from aws_cdk import ArnFormat, RemovalPolicy, Stack
+from datetime import UTC, datetime
+
+from aws_cdk import ArnFormat, CfnResource, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from aws_cdk import custom_resources as cr
@@ -33,10 +44,14 @@ class SwfDomain(Construct):
         retention_days: int,
         log_retention: logs.RetentionDays,
         description: str = "pyflow workflows",
+        deploy_nonce: str | None = None,
     ) -> None:
+        """`deploy_nonce` (default: the current UTC time) makes CloudFormation run the register
+        and re-enable calls again whenever it differs from the last deployment's."""
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
         self.domain_name = domain_name
+        self.deploy_nonce = deploy_nonce or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         self.domain_arn = domain_arn(stack, domain_name)
         self.log_group = logs.LogGroup(
             self, "Logs", retention=log_retention, removal_policy=RemovalPolicy.DESTROY
@@ -84,7 +99,7 @@ class SwfDomain(Construct):
             physical_resource_id=cr.PhysicalResourceId.of(f"{self.domain_name}-{action}"),
             ignore_error_codes_matching=_EXISTS,
         )
-        return cr.AwsCustomResource(
+        resource = cr.AwsCustomResource(
             self,
             construct_id,
             on_create=call,
@@ -94,6 +109,12 @@ class SwfDomain(Construct):
             install_latest_aws_sdk=False,
             removal_policy=RemovalPolicy.RETAIN,
         )
+        # Ignored by the provider; a new value makes CloudFormation send an Update (the call).
+        cfn = resource.node.find_child("Resource").node.default_child
+        if not isinstance(cfn, CfnResource):
+            raise TypeError(f"{resource.node.path} has no CloudFormation resource")
+        cfn.add_property_override("DeployNonce", self.deploy_nonce)
+        return resource
 
 
 def domain_arn(stack: Stack, domain_name: str) -> str:

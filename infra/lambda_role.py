@@ -13,6 +13,8 @@ from aws_cdk import Acknowledgment, ArnFormat, Stack, Validations
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from ._lint import nag_resource
+
 
 class SwfLambdaRole(Construct):
     """A role trusted by swf.amazonaws.com (this account only) to invoke named functions."""
@@ -45,11 +47,12 @@ class SwfLambdaRole(Construct):
         )
         resources = list(self.function_arns)
         if function_name_prefix:
-            resources.append(prefix_arn(stack, function_name_prefix))
+            prefixed = prefix_arn(stack, function_name_prefix)
+            resources.append(prefixed)
             Validations.of(self.role).acknowledge(
                 Acknowledgment(
-                    id="AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:lambda:"
-                    f"<AWS::Region>:<AWS::AccountId>:function:{function_name_prefix}*]",
+                    id="AwsSolutions::AwsSolutions-IAM5"
+                    f"[Resource::{nag_resource(stack, prefixed)}]",
                     reason="The deployer set lambda_function_prefix: SWF may invoke the functions "
                     f"named {function_name_prefix}* in this account and region, which the "
                     "deployer keeps for this workflow's tasks; no other function and no action "

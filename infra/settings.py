@@ -83,6 +83,9 @@ class Settings:
     """If set, SWF may also invoke any function whose name starts with this prefix."""
     lambda_functions: tuple[str, ...] = ()
     """More function names (comma-separated) SWF may invoke, beyond those the workflows name."""
+    deploy_nonce: str | None = None
+    """Changes on every synthesis (the current time) so each deploy re-registers and re-enables
+    the domain; pin it for reproducible templates and quiet `cdk diff`s."""
 
     @classmethod
     def from_context(cls, node: Node) -> Settings:
@@ -170,6 +173,16 @@ def _as_optional_str(key: str, value: Any) -> str | None:
     return text or None
 
 
+def _as_nonce(key: str, value: Any) -> str | None:
+    """Any short text; JSON numbers too (`-c deploy_nonce=7` is a string, cdk.json's 7 is not)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(value)
+    text = _as_optional_str(key, value)
+    if text is not None and len(text) > 256:
+        raise SettingsError(f"{key} must be at most 256 characters, not {len(text)}")
+    return text
+
+
 def _as_bool(key: str, value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -206,4 +219,5 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "example_functions": _as_bool,
     "lambda_function_prefix": _as_optional_str,
     "lambda_functions": _as_names,
+    "deploy_nonce": _as_nonce,
 }

@@ -80,6 +80,7 @@ class PyflowStack(Stack):
             domain_name=settings.domain,
             retention_days=settings.retention_days,
             log_retention=log_retention,
+            deploy_nonce=settings.deploy_nonce,
         )
         function_names = set(lambda_functions(workflows)) | set(settings.lambda_functions)
         if settings.example_functions:

@@ -47,7 +47,8 @@ class DeciderStats:
     errors: int = 0
     """Failed polls or responses, decider errors, and tasks of types this loop does not serve."""
     history_pages: int = 0
-    """PollForDecisionTask pages read (a task's history can span several)."""
+    """History pages read for decision tasks: one per task plus one per `nextPageToken`
+    follow-up (a long history spans several); empty polls read none."""
     empty_polls: int = 0
     """Polls that returned no task (normal when there is no work)."""
 
@@ -138,9 +139,9 @@ class _DeciderLoop:
             "maximumPageSize": 1000,
         }
         task = self.client.poll_for_decision_task(**args)
-        self.stats.history_pages += 1
         if not task.get("taskToken"):
-            return None
+            return None  # an empty poll reads no history: not a page
+        self.stats.history_pages += 1
         events = list(task.get("events", []))
         token = task.get("nextPageToken")
         while token:

@@ -78,7 +78,8 @@ def local() -> None:
 @click.option("--lambdas", "lambda_modules", multiple=True, metavar="MODULE",
               help="Serve the handlers in MODULE (its LAMBDAS dict, else its functions).")
 @click.option("--virtual-time", is_flag=True,
-              help="Fire timers as soon as nothing else can happen (for tests).")
+              help="Jump the clock to the next timer or timeout whenever no task is held "
+                   "(for tests and demos).")
 @click.option("--poll-timeout", type=click.FloatRange(0.1, 60), default=20.0, show_default=True,
               help="Longest a poll waits for a task, in seconds (SWF waits 60; 20 stays under "
                    "the AWS CLI's 60-second read timeout).")

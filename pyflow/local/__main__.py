@@ -24,8 +24,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                      help="address to bind (default: 127.0.0.1, loopback only)")
     cmd.add_argument("--port", type=int, default=8080, help="port (0 picks a free one)")
     cmd.add_argument("--virtual-time", action="store_true",
-                     help="skip waits: timers and timeouts fire as soon as nothing else can "
-                          "make progress")
+                     help="skip idle waits: while no task is held by a worker or decider "
+                          "the clock jumps to the next timer or timeout; while one is held "
+                          "it runs at real speed")
     cmd.add_argument("--poll-timeout", type=float, default=20.0,
                      help="longest a poll waits for a task, in seconds (SWF: 60; the default "
                           "20 stays under the AWS CLI's 60-second read timeout)")

@@ -41,8 +41,7 @@ def schedule(core: Core, ex: Execution, attrs: JSON, completed_id: int) -> None:
     for kind in ("SCHEDULE_TO_START", "SCHEDULE_TO_CLOSE"):
         _arm(core, act, kind)
     core.activity_queue.push(ex.domain.name, task_list, act.priority, act)
-    core.open_tasks.add(act)
-    core.touch()
+    core.offer(act)
 
 
 def _resolve(core: Core, ex: Execution, attrs: JSON) -> tuple[str, str | None, JSON] | str:
@@ -101,7 +100,7 @@ def start(core: Core, act: ActivityRec, identity: str | None) -> JSON:
     cancel(act.dues.pop("SCHEDULE_TO_START", None))
     _arm(core, act, "START_TO_CLOSE")
     _arm(core, act, "HEARTBEAT")
-    core.touch()
+    core.hold(act)
     response: JSON = {"taskToken": act.token, "activityId": act.activity_id,
                       "startedEventId": act.started_id, "workflowExecution": ex.ref,
                       "activityType": act.activity_type}

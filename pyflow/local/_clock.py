@@ -1,7 +1,9 @@
 """The engine's clock (wall time or virtual time) and its queue of due work.
 
-With virtual time the clock only moves when the engine jumps it to the next due item, so
-timers and timeouts of any length take no real time.
+A virtual clock either stands still or flows at the real-time rate: it flows while a worker,
+decider or Lambda handler holds a task (their time is real), and while it stands still the
+engine may jump it to the next due item, so idle timers and timeouts take no real time
+(see `_ticker` for the rule).
 """
 
 from __future__ import annotations
@@ -14,18 +16,64 @@ from dataclasses import dataclass, field
 
 
 class Clock:
-    """Seconds since the epoch: `time.time()`, or a virtual value moved by `set`."""
+    """Seconds since the epoch: `time.time()`, or a virtual value that `set` moves forward
+    and that follows real time (monotonic, so wall-clock steps do not leak in) between
+    `flow(True)` and `flow(False)`.
+
+    `pin` holds the reading still until `unpin`, so that what one request records (a
+    TimerStarted event and the timer's due time, say) happens at one instant even while the
+    clock flows: a 3600 s timer then fires exactly 3600 s after it started.
+    """
 
     def __init__(self, virtual: bool) -> None:
         self.virtual = virtual
-        self._now = time.time()
+        self._base = time.time()
+        self._since: float | None = None
+        """`time.monotonic()` when the virtual clock started to flow, None while it stands."""
+        self._pinned: float | None = None
+
+    @property
+    def flowing(self) -> bool:
+        return self._since is not None
+
+    @property
+    def pinned(self) -> bool:
+        return self._pinned is not None
 
     def now(self) -> float:
-        return self._now if self.virtual else time.time()
+        return self._pinned if self._pinned is not None else self._reading()
+
+    def _reading(self) -> float:
+        if not self.virtual:
+            return time.time()
+        if self._since is None:
+            return self._base
+        return self._base + (time.monotonic() - self._since)
+
+    def pin(self) -> None:
+        self._pinned = self._reading()
+
+    def unpin(self) -> None:
+        self._pinned = None
 
     def set(self, value: float) -> None:
-        if value > self._now:
-            self._now = value
+        """Jump forward to `value` (never backward)."""
+        current = self._reading()
+        if value <= current:
+            return
+        if self._since is None:
+            self._base = value
+        else:
+            self._base += value - current
+        if self._pinned is not None:
+            self._pinned = max(self._pinned, value)
+
+    def flow(self, on: bool) -> None:
+        """Let virtual time follow real time (`on`), or freeze it where it is now."""
+        if on and self._since is None:
+            self._since = time.monotonic()
+        elif not on and self._since is not None:
+            self._base, self._since = self._reading(), None
 
 
 @dataclass(eq=False)

@@ -10,7 +10,8 @@ import base64
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from . import _children
@@ -47,8 +48,11 @@ class Core:
         self.tokens: dict[str, Execution | ActivityRec] = {}
         self.decision_queue: TaskQueues[Execution] = TaskQueues()
         self.activity_queue: TaskQueues[ActivityRec] = TaskQueues()
-        self.open_tasks: set[object] = set()
-        self.running_lambdas: set[LambdaRec] = set()
+        self.waiting: set[object] = set()
+        """Decision and activity tasks scheduled on a task list, not yet taken by a poller."""
+        self.held: set[object] = set()
+        """Started decision and activity tasks not yet answered, and running Lambda tasks:
+        while there is any, virtual time follows real time and never jumps."""
         self.last_touch = time.monotonic()
         self.post_batch: list[Callable[[], None]] = []
         self.start_lambda: Callable[[LambdaRec], None] = lambda rec: None
@@ -59,9 +63,54 @@ class Core:
     def now(self) -> float:
         return self.clock.now()
 
+    @contextmanager
+    def instant(self) -> Iterator[None]:
+        """Run a request or a round of due callbacks at one instant of the clock (see
+        `Clock.pin`); nested uses share the outer instant."""
+        if self.clock.pinned:
+            yield
+            return
+        self.clock.pin()
+        try:
+            yield
+        finally:
+            self.clock.unpin()
+
+    def wait(self, timeout: float | None) -> None:
+        """Wait on the condition (releasing the lock); time moves on meanwhile."""
+        pinned = self.clock.pinned
+        self.clock.unpin()
+        began = time.monotonic()
+        self.cond.wait(timeout)
+        self.wait_seconds += time.monotonic() - began
+        if pinned:
+            self.clock.pin()
+
     def touch(self) -> None:
-        """Note that a task made progress (virtual time waits for a quiet period)."""
+        """Note progress: a task waiting for a poller gets a fresh quiet period before
+        virtual time may jump past it."""
         self.last_touch = time.monotonic()
+
+    def offer(self, task: object) -> None:
+        """`task` now waits on a task list for a poller."""
+        self.waiting.add(task)
+        self.touch()
+
+    def hold(self, task: object) -> None:
+        """A decider, worker or Lambda handler took `task`: virtual time follows real time
+        until every held task is answered, so its timeouts count real seconds."""
+        self.waiting.discard(task)
+        self.held.add(task)
+        self.clock.flow(True)
+        self.touch()
+
+    def release(self, task: object) -> None:
+        """`task` was answered, timed out or abandoned."""
+        self.waiting.discard(task)
+        self.held.discard(task)
+        if not self.held:
+            self.clock.flow(False)
+        self.touch()
 
     def after(self, seconds: int | None, fire: Callable[[], None], *,
               drives_clock: bool = True) -> Any:
@@ -135,8 +184,7 @@ class Core:
         self.decision_queue.push(ex.domain.name, task_list, int(ex.task_priority or 0), ex)
         ex.dt_due = self.after(duration(temporary),
                                lambda: self.decision_timed_out(ex, scheduled, 0))
-        self.open_tasks.add(ex)
-        self.touch()
+        self.offer(ex)
 
     def decision_timed_out(self, ex: Execution, scheduled: int, started: int) -> None:
         """DecisionTaskTimedOut, then a new decision task; a temporary task-list override
@@ -157,8 +205,7 @@ class Core:
             self.tokens.pop(ex.dt_token, None)
         cancel(ex.dt_due)
         ex.dt_scheduled = ex.dt_started = ex.dt_token = ex.dt_due = None
-        self.open_tasks.discard(ex)
-        self.touch()
+        self.release(ex)
 
     # -- executions -------------------------------------------------------------------------
     def start_execution(self, dom: Domain, wtype: TypeRec, workflow_id: str, config: JSON, *,
@@ -213,7 +260,7 @@ class Core:
         ex.timers.clear()
         for lam in ex.lambdas.values():
             lam.state = "closed"
-            self.running_lambdas.discard(lam)
+            self.release(lam)
         ex.lambdas.clear()
         _children.on_close(self, ex, status, attrs, child_policy or ex.child_policy)
         self.touch()
@@ -225,8 +272,7 @@ class Core:
             self.tokens.pop(act.token, None)
         for due in act.dues.values():
             cancel(due)
-        self.open_tasks.discard(act)
-        self.touch()
+        self.release(act)
 
 
 def resolve_config(wtype: TypeRec, request: JSON) -> tuple[JSON, str | None]:

@@ -3,39 +3,23 @@ with its success or failure event, then schedule the next decision task if one i
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from . import _activities, _external, _lambda
 from ._clock import cancel, duration
 from ._core import Core
-from ._faults import invalid
+from ._decision_checks import attributes_key, check_batch
+from ._faults import SWFFault
 from ._model import JSON, Execution, TimerRec
 
 MAX_OPEN_TIMERS = 1000
-CLOSE_DECISIONS = {"CompleteWorkflowExecution", "FailWorkflowExecution",
-                   "CancelWorkflowExecution", "ContinueAsNewWorkflowExecution"}
-_OPTIONAL_ATTRIBUTES = CLOSE_DECISIONS
-
-
-def attributes_key(decision_type: str) -> str:
-    return decision_type[0].lower() + decision_type[1:] + "DecisionAttributes"
-
-
-def _check(decisions: list[JSON]) -> None:
-    """Reject a malformed batch before anything is recorded."""
-    for i, decision in enumerate(decisions):
-        kind = decision["decisionType"]
-        if kind in CLOSE_DECISIONS and i != len(decisions) - 1:
-            raise invalid(f"{kind} must be the last decision in the list (it is decision "
-                          f"{i + 1} of {len(decisions)})")
-        if kind not in _OPTIONAL_ATTRIBUTES and decision.get(attributes_key(kind)) is None:
-            raise invalid(f"decisions.{i + 1}.member.{attributes_key(kind)} is required for "
-                          f"a {kind} decision")
+log = logging.getLogger("pyflow.local")
 
 
 def complete(core: Core, ex: Execution, p: JSON) -> None:
     decisions: list[JSON] = p.get("decisions") or []
-    _check(decisions)
+    check_batch(decisions)  # an invalid value rejects the whole batch before any event
     override = p.get("taskList")
     completed = core.add_event(ex, "DecisionTaskCompleted", {
         "executionContext": p.get("executionContext"), "scheduledEventId": ex.dt_scheduled,
@@ -51,13 +35,34 @@ def complete(core: Core, ex: Execution, p: JSON) -> None:
     cancel(ex.dt_due)
     ex.dt_applying = True
     try:
-        for decision in decisions:
-            if not ex.is_open:
-                break
-            kind = decision["decisionType"]
-            _APPLY[kind](core, ex, decision.get(attributes_key(kind)) or {}, completed)
+        _apply_all(core, ex, decisions, completed)
     finally:
         ex.dt_applying = False
+        _finish(core, ex)
+
+
+def _apply_all(core: Core, ex: Execution, decisions: list[JSON], completed: int) -> None:
+    for i, decision in enumerate(decisions):
+        if not ex.is_open:
+            return
+        kind = decision["decisionType"]
+        try:
+            _APPLY[kind](core, ex, decision.get(attributes_key(kind)) or {}, completed)
+        except Exception as exc:
+            # An engine bug, never a bad request (check_batch ran). The decisions before
+            # this one stand, with their follow-ups (Lambda starts, child launches); the
+            # task is still completed exactly once, and a new decision task lets the
+            # decider see what was applied. Undoing them instead is not possible in general:
+            # a close decision reaches the parent and children.
+            log.exception("pyflow.local: applying decision %d (%s) failed", i + 1, kind)
+            ex.dt_batch_trigger = True
+            raise SWFFault("InternalFailure", f"pyflow.local failed to apply decision {i + 1} "
+                           f"({kind}): {exc!r}; decisions 1 to {i} were applied, the rest "
+                           "were not, and a new decision task is scheduled") from exc
+
+
+def _finish(core: Core, ex: Execution) -> None:
+    """Close the decision task and schedule the next one if events are waiting for it."""
     pending = ex.dt_pending or ex.dt_batch_trigger
     ex.dt_pending = ex.dt_batch_trigger = False
     core.end_decision_task(ex)

@@ -39,10 +39,13 @@ class LocalSWF:
     """An in-memory, thread-safe engine with SWF's semantics, reached through real boto3
     clients (`client()`) or over HTTP (`pyflow.local._server.serve`).
 
-    `virtual_time=True` makes timers and timeouts take no real time: the clock jumps to the
-    next due item whenever nothing else can make progress (see `_ticker`). `poll_timeout` is
-    the longest a poll waits for a task, in real seconds (SWF: 60). `idle_grace` is how long,
-    in real seconds, open tasks that make no progress hold virtual time back.
+    `virtual_time=True` makes idle waits take no real time: while no decision or activity
+    task is started and unanswered and no Lambda handler runs, the clock jumps to the next
+    due timer or timeout; while one is held, virtual time follows real time (see `_ticker`).
+    `poll_timeout` is the longest a poll waits for a task, in real seconds (SWF: 60).
+    `idle_grace` is how long, in real seconds with nothing happening, a task waiting on its
+    task list for a poller puts off a jump (so the clock does not leap past it in the instant
+    before a poller takes it).
     """
 
     def __init__(self, virtual_time: bool = False, poll_timeout: float = 60.0, *,
@@ -104,7 +107,7 @@ class LocalSWF:
             if func is None:
                 raise SWFFault("UnknownOperationException",
                                f"pyflow.local does not implement {operation}")
-            with self._core.lock:
+            with self._core.lock, self._core.instant():
                 if self._core.closed:
                     raise SWFFault("OperationNotPermittedFault", "the LocalSWF engine is closed")
                 result = func(self._core, params)
@@ -118,7 +121,11 @@ class LocalSWF:
         """Answer a request body as SWF's JSON protocol does: (HTTP status, response body)."""
         try:
             began = time.perf_counter()
-            params = json.loads(body or b"{}")
+            try:
+                params = json.loads(body or b"{}")
+            except ValueError as exc:  # JSONDecodeError, or bytes that are not UTF-8
+                return 400, _error_body("SerializationException",
+                                        f"The body is not JSON: {exc}")
             self._busy += time.perf_counter() - began
             result = self.handle(operation, params)
             began = time.perf_counter()
@@ -127,8 +134,6 @@ class LocalSWF:
             return 200, encoded
         except SWFFault as fault:
             return 400, _error_body(fault.wire_type, fault.message)
-        except ValueError as exc:
-            return 400, _error_body("SerializationException", f"The body is not JSON: {exc}")
         except Exception as exc:  # never 5xx: botocore would retry and repeat side effects
             log.exception("pyflow.local: internal error answering %s", operation)
             return 400, _error_body("InternalFailure",

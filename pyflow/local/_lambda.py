@@ -58,7 +58,7 @@ def schedule(core: Core, ex: Execution, a: JSON, completed: int) -> None:
             "decisionTaskCompletedEventId": completed})
         core.trigger(ex)
         return
-    timeout = min(max(int(a.get("startToCloseTimeout") or DEFAULT_TIMEOUT), 1), DEFAULT_TIMEOUT)
+    timeout = int(a.get("startToCloseTimeout") or DEFAULT_TIMEOUT)  # 1-900: check_batch
     scheduled = core.add_event(ex, "LambdaFunctionScheduled", {
         "id": a["id"], "name": a["name"], "control": a.get("control"), "input": a.get("input"),
         "startToCloseTimeout": str(timeout), "decisionTaskCompletedEventId": completed})
@@ -110,14 +110,14 @@ class LambdaRunner:
                                         {"scheduledEventId": rec.scheduled_id})
         rec.state, rec.request_id = "running", str(uuid.uuid4())
         rec.real_deadline = time.monotonic() + rec.timeout
-        core.running_lambdas.add(rec)
+        core.hold(rec)
         heapq.heappush(self._deadlines, (rec.real_deadline, next(self._seq), rec))
         self._pool.submit(self._invoke, rec, handler)
 
     def _invoke(self, rec: LambdaRec, handler: Handler) -> None:
         context = LambdaContext(_bare_name(rec.name), rec.request_id, rec.real_deadline)
         outcome = run_handler(handler, rec.input, context)
-        with self.core.lock:
+        with self.core.lock, self.core.instant():
             self._record(rec, *outcome)
 
     def _record(self, rec: LambdaRec, event_type: str, attrs: JSON) -> None:
@@ -125,12 +125,11 @@ class LambdaRunner:
             return  # timed out, or the execution closed meanwhile
         ex = rec.execution
         rec.state = "closed"
-        self.core.running_lambdas.discard(rec)
+        self.core.release(rec)
         ex.lambdas.pop(rec.lambda_id, None)
         self.core.add_event(ex, event_type, {"scheduledEventId": rec.scheduled_id,
                                              "startedEventId": rec.started_id, **attrs})
         self.core.trigger(ex)
-        self.core.touch()
 
     def expire(self) -> float | None:
         """Time out overrunning handlers; return the real time of the next deadline."""

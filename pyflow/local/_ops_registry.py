@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ._core import Core, clean
-from ._faults import SWFFault, unknown
+from ._faults import SWFFault, not_permitted, unknown
 from ._model import JSON, Domain, TypeRec
 from ._ops import operation
 from ._paging import page
@@ -89,6 +89,15 @@ def _types(core: Core, kind: str, domain: str) -> dict[tuple[str, str], TypeRec]
     return types
 
 
+def _check_registrable(core: Core, kind: str, domain: str) -> None:
+    """A deprecated domain cannot register new types (DeprecateDomain's documentation). Of
+    the faults the model lists for Register*Type, OperationNotPermittedFault is the one
+    StartWorkflowExecution already gives for a deprecated domain, so both agree."""
+    if core.domain(domain).status == "DEPRECATED":
+        raise not_permitted(f"Domain {domain} is deprecated: it cannot be used to register "
+                            f"new {kind.lower()} types")
+
+
 def _find(core: Core, kind: str, p: JSON) -> TypeRec:
     ref = p[_KINDS[kind][0]]
     rec = _types(core, kind, p["domain"]).get((ref["name"], ref["version"]))
@@ -106,6 +115,7 @@ def _type_info(kind: str, rec: TypeRec) -> JSON:
 def _register(kind: str) -> None:
     @operation(f"Register{kind}Type")
     def register(core: Core, p: JSON) -> JSON:
+        _check_registrable(core, kind, p["domain"])
         types = _types(core, kind, p["domain"])
         key = (p["name"], p["version"])
         if key in types:

@@ -26,9 +26,7 @@ def long_poll(core: Core, take: Callable[[], T | None]) -> T | None:
         remaining = deadline - time.monotonic()
         if item is not None or core.closed or remaining <= 0:
             return item
-        began = time.monotonic()
-        core.cond.wait(remaining)
-        core.wait_seconds += time.monotonic() - began
+        core.wait(remaining)
 
 
 def _decision_ready(ex: Execution) -> bool:
@@ -53,7 +51,7 @@ def poll_for_decision_task(core: Core, p: JSON) -> JSON:
     assert scheduled is not None
     ex.dt_due = core.after(duration(ex.task_timeout),
                            lambda: core.decision_timed_out(ex, scheduled, started))
-    core.touch()
+    core.hold(ex)
     return _decision_page(ex, ex.dt_token, started, p)
 
 

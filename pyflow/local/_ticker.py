@@ -1,14 +1,23 @@
 """The background thread that fires due timers and timeouts, and moves virtual time.
 
-Virtual-time rule: the clock jumps to the next due item only when nothing else can make
-progress, that is when no Lambda handler is running and no decision or activity task is
-open (scheduled or started), or when the open ones have made no progress (poll, heartbeat,
-response) for `idle_grace` real seconds, in which case their workers are presumed stuck or
-absent, as a heartbeat or start-to-close timeout presumes. Each jump starts a new grace
-period, so while a task is stuck time moves one due item per `idle_grace`. The clock jumps
-only if some timer or task timeout is pending: an execution's own start-to-close timeout
-never pulls it forward by itself (an execution waiting for a signal stays open until the
-signal comes, or until `LocalSWF.advance`), but fires when the clock passes it anyway.
+Virtual-time rule. Virtual time never runs ahead of a task someone is working on: while a
+decision or activity task is started and not yet answered (completed, failed, canceled or
+timed out), or a Lambda handler is running, the virtual clock flows at the real-time rate,
+so a slow worker or a person typing AWS CLI commands gets the real seconds its timeouts
+allow, and a hung worker still hits its heartbeat or start-to-close timeout after that many
+real seconds, as on SWF. When nothing is held the clock stands still and jumps straight to
+the next due timer or timeout, so idle waits of any length take no real time.
+
+Tasks scheduled on a task list but not yet taken do not stop a jump, but while one waits
+the jump is put off until nothing has happened for `idle_grace` real seconds: a poller
+usually takes such a task at once, and the clock must not leap past its schedule-to-start
+timeout in the instant between a response and the next poll. With no task waiting (a
+decider that answered with StartTimer, say) the jump is immediate.
+
+The clock jumps only if some timer or task timeout is pending: an execution's own
+start-to-close timeout never pulls it forward by itself (an execution waiting for a signal
+stays open until the signal comes, or until `LocalSWF.advance`), but fires when the clock
+passes it anyway.
 """
 
 from __future__ import annotations
@@ -24,7 +33,7 @@ log = logging.getLogger("pyflow.local")
 CONFIRM_SECONDS = 0.05
 """After `idle_grace` runs out the clock waits this much longer, and jumps only if nothing
 moved meanwhile: a pause of the whole process (a garbage collection, a busy machine) must
-not count as idle time against a decider or worker that was paused too."""
+not count as quiet time against a poller that was paused too."""
 
 
 class Ticker(threading.Thread):
@@ -44,24 +53,23 @@ class Ticker(threading.Thread):
                     at = core.dues.next_time()
                     if at is not None:
                         core.clock.set(at)
-                        core.touch()  # open tasks get a fresh grace period after each jump
                         continue
-                wait = self._wait(lambda_deadline)
-                core.cond.wait(wait)
+                core.cond.wait(self._wait(lambda_deadline))
 
     def fire_due(self) -> None:
         core = self.core
-        while (due := core.dues.pop_due(core.now())) is not None:
-            try:
-                due.fire()
-            except Exception:  # a bug must not stop the clock for every execution
-                log.exception("pyflow.local: a timer or timeout callback failed")
+        with core.instant():
+            while (due := core.dues.pop_due(core.now())) is not None:
+                try:
+                    due.fire()
+                except Exception:  # a bug must not stop the clock for every execution
+                    log.exception("pyflow.local: a timer or timeout callback failed")
 
     def can_jump(self) -> bool:
         core = self.core
-        if core.running_lambdas or not core.dues.driving:
+        if core.held or not core.dues.driving:
             return False
-        if not core.open_tasks:
+        if not core.waiting:
             return True
         now = time.monotonic()
         if now < core.last_touch + core.idle_grace:
@@ -82,8 +90,8 @@ class Ticker(threading.Thread):
         waits = [] if lambda_deadline is None else [lambda_deadline - now]
         at = core.dues.next_time()
         if at is not None:
-            if not core.clock.virtual:
+            if not core.clock.virtual or core.clock.flowing:
                 waits.append(at - core.now())
-            elif not core.running_lambdas and core.open_tasks and core.dues.driving:
+            elif not core.held and core.waiting and core.dues.driving:
                 waits.append(self._grace_deadline() - now)
         return max(0.0, min(waits)) if waits else None

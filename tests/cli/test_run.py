@@ -52,7 +52,8 @@ def test_run_prints_the_result_and_each_task(invoke: Callable[..., Result], flow
         ("started", "Pause"), ("completed", "Pause"),
         ("started", "AddOne"), ("completed", "AddOne"),
     ]
-    assert lines[4][0] == "3600.000s"  # the hour-long timer on virtual time
+    # The hour-long timer on virtual time (plus the few real milliseconds the decider took).
+    assert 3600 <= float(lines[4][0].rstrip("s")) < 3601
     assert lines[-1][:2] == ["Calc", "COMPLETED"]
 
 

@@ -32,6 +32,9 @@ from cdk_nag import AwsSolutionsChecks  # noqa: E402
 from infra import PyflowStack, Settings  # noqa: E402
 
 NO_BUNDLING: dict[str, Any] = {"aws:cdk:bundling-stacks": []}
+TEST_NONCE = "tests"
+# The feature flags the CDK CLI (and app.py) synthesize with; tests add them where they matter.
+CDK_JSON_CONTEXT: dict[str, Any] = json.loads((PROJECT_ROOT / "cdk.json").read_text())["context"]
 PSEUDO = {
     "AWS::Partition": "aws",
     "AWS::Region": "${Region}",
@@ -100,14 +103,17 @@ def synthesize(
     bundle: bool = False,
     project_root: Path = PROJECT_ROOT,
     workflows: Any = None,
+    env: cdk.Environment | None = None,
 ) -> Synth:
     full_context = dict(context or {})
+    # Reproducible templates; `{"deploy_nonce": None}` keeps the real default (the time).
+    full_context.setdefault("deploy_nonce", TEST_NONCE)
     if not bundle:
         full_context.update(NO_BUNDLING)
     app = cdk.App(outdir=str(outdir), context=full_context)
     settings = Settings.from_context(app.node)
     stack = PyflowStack(
-        app, "Pyflow", settings=settings, project_root=project_root, workflows=workflows
+        app, "Pyflow", settings=settings, project_root=project_root, workflows=workflows, env=env
     )
     if nag:
         cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
@@ -117,7 +123,7 @@ def synthesize(
 
 @pytest.fixture(scope="session")
 def synth(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Synth]:
-    """`synth(context=None, nag=False, bundle=False, project_root=...)` -> a `Synth`."""
+    """`synth(context=None, nag=False, bundle=False, project_root=..., env=None)` -> a `Synth`."""
 
     def run(context: Mapping[str, Any] | None = None, **kwargs: Any) -> Synth:
         return synthesize(context, outdir=tmp_path_factory.mktemp("cdk.out"), **kwargs)

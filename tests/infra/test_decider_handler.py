@@ -221,3 +221,4 @@ def test_handler_publishes_its_counters_as_metrics(
     assert blob["Domain"] == DOMAIN
     assert stats["empty_polls"] == 1
     assert blob["EmptyPolls"] == [1.0]  # EMF: one value for this invocation
+    assert blob["HistoryPages"] == [0.0]  # an empty poll reads no history

@@ -11,16 +11,39 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import aws_cdk as cdk
 import pytest
 from cfnlint.api import lint  # type: ignore[import-untyped]
+
+from .conftest import CDK_JSON_CONTEXT
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module", params=["default", "prefix"])
+PREFIX = {"lambda_function_prefix": "team-"}
+# The CDK CLI always sets a region (us-east-1 when none is configured), rarely an account; with
+# cdk.json's flags a concrete region also makes the partition a literal.
+VARIANTS: dict[str, tuple[dict[str, Any], cdk.Environment | None]] = {
+    "default": ({}, None),
+    "prefix": (PREFIX, None),
+    "prefix-region": (PREFIX, cdk.Environment(region="us-east-1")),
+    "prefix-account-region": (PREFIX, cdk.Environment(account="123456789012", region="eu-west-1")),
+    "prefix-cli": ({**CDK_JSON_CONTEXT, **PREFIX}, cdk.Environment(region="us-east-1")),
+}
+
+# The wildcard resource as cdk-nag renders it: literals where the environment fixes a value.
+PREFIX_FINDINGS = {
+    "prefix": "arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:team-*",
+    "prefix-region": "arn:<AWS::Partition>:lambda:us-east-1:<AWS::AccountId>:function:team-*",
+    "prefix-account-region": "arn:<AWS::Partition>:lambda:eu-west-1:123456789012:function:team-*",
+    "prefix-cli": "arn:aws:lambda:us-east-1:<AWS::AccountId>:function:team-*",
+}
+
+
+@pytest.fixture(scope="module", params=sorted(VARIANTS))
 def checked(request: pytest.FixtureRequest, synth: Callable[..., Any]) -> Any:
-    context = {"lambda_function_prefix": "team-"} if request.param == "prefix" else {}
-    return synth(context, nag=True)
+    context, env = VARIANTS[request.param]
+    return synth(context, nag=True, env=env)
 
 
 def _report(outdir: Path) -> dict[str, Any]:
@@ -34,6 +57,19 @@ def test_aws_solutions_checks_pass(checked: Any) -> None:
     plugin = _report(checked.outdir)
     assert plugin["conclusion"] == "success"
     assert plugin["violations"] == []
+
+
+def test_a_prefix_wildcard_is_acknowledged_as_cdk_nag_names_it(
+    request: pytest.FixtureRequest, checked: Any
+) -> None:
+    variant = request.node.callspec.params["checked"]
+    acknowledged = [
+        f["ruleName"]
+        for f in _report(checked.outdir)["suppressedViolations"]
+        if f["acknowledgedAt"] == "Pyflow/LambdaRole/Role"
+    ]
+    expected = PREFIX_FINDINGS.get(variant)
+    assert acknowledged == ([f"AwsSolutions-IAM5[Resource::{expected}]"] if expected else [])
 
 
 def test_every_acknowledgment_is_specific_and_has_a_reason(checked: Any) -> None:
@@ -53,12 +89,20 @@ def test_cfn_lint_finds_nothing(checked: Any) -> None:
 
 
 @pytest.mark.slow
-def test_app_synthesizes_with_the_checks(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("context", "region"),
+    [({}, None), ({"lambda_function_prefix": "myapp-"}, "eu-west-1")],
+    ids=["default", "prefix-in-a-region"],
+)
+def test_app_synthesizes_with_the_checks(
+    tmp_path: Path, context: dict[str, Any], region: str | None
+) -> None:
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if not k.startswith("CDK_DEFAULT_")},
         "CDK_OUTDIR": str(tmp_path),
-        "CDK_CONTEXT_JSON": json.dumps({"aws:cdk:bundling-stacks": []}),
+        "CDK_CONTEXT_JSON": json.dumps({"aws:cdk:bundling-stacks": [], **context}),
         "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+        **({"CDK_DEFAULT_REGION": region} if region else {}),
     }
     result = subprocess.run(
         [sys.executable, "app.py"],

@@ -31,8 +31,8 @@ def test_schedule_to_close_timeout_covers_queue_time(env) -> None:
 
 def test_start_to_close_timeout_when_the_worker_never_answers(env) -> None:
     env.start()
-    env.decide(env.poll(), activity("a1", startToCloseTimeout="5"))
-    work = env.poll_activity()
+    env.decide(env.poll(), activity("a1", startToCloseTimeout="1"))
+    work = env.poll_activity()  # held: virtual time now follows real time for one second
     timed_out = _timed_out(env)
     assert timed_out == {"timeoutType": "START_TO_CLOSE", "scheduledEventId": 5,
                          "startedEventId": 6}
@@ -42,7 +42,7 @@ def test_start_to_close_timeout_when_the_worker_never_answers(env) -> None:
 
 def test_heartbeat_timeout_reports_the_last_heartbeat_details(env) -> None:
     env.start()
-    env.decide(env.poll(), activity("a1", heartbeatTimeout="10"))
+    env.decide(env.poll(), activity("a1", heartbeatTimeout="1"))
     work = env.poll_activity()
     status = env.client.record_activity_task_heartbeat(taskToken=work["taskToken"],
                                                        details="50%")
@@ -59,7 +59,7 @@ def test_heartbeats_keep_an_activity_alive_while_virtual_time_waits(env) -> None
     env.decide(env.poll(), activity("a1", heartbeatTimeout="10"), timer("t", 1000))
     work = env.poll_activity()
     for _ in range(3):
-        time.sleep(0.1)  # below idle_grace: a worker making progress holds the clock
+        time.sleep(0.1)  # a started task holds the clock to real time: no jump to 1000 s
         env.client.record_activity_task_heartbeat(taskToken=work["taskToken"])
     env.client.respond_activity_task_completed(taskToken=work["taskToken"], result="ok")
     assert "ActivityTaskTimedOut" not in env.types()
@@ -119,7 +119,7 @@ def test_execution_times_out_on_virtual_time(env) -> None:
 def test_execution_waiting_only_for_a_signal_is_not_timed_out_by_virtual_time(env) -> None:
     env.start(executionStartToCloseTimeout="60")
     env.decide(env.poll())
-    time.sleep(0.4)  # two idle grace periods: nothing may jump to the execution timeout
+    time.sleep(0.4)  # nothing is due but the execution timeout: no jump may reach it
     assert env.status() == "OPEN"
     env.engine.advance(61)
     assert env.status() == "TIMED_OUT"

@@ -127,3 +127,16 @@ def test_domain_tags_can_be_added_listed_and_removed(client) -> None:
         {"key": "env", "value": "dev"}]
     with pytest.raises(client.exceptions.UnknownResourceFault):
         client.list_tags_for_resource(resourceArn=arn + "x")
+
+
+def test_a_deprecated_domain_refuses_new_types_until_undeprecated(client) -> None:
+    client.register_domain(name="d", workflowExecutionRetentionPeriodInDays="1")
+    client.deprecate_domain(name="d")
+    with pytest.raises(client.exceptions.OperationNotPermittedFault, match="deprecated"):
+        client.register_workflow_type(domain="d", name="W", version="1")
+    with pytest.raises(client.exceptions.OperationNotPermittedFault, match="deprecated"):
+        client.register_activity_type(domain="d", name="A", version="1")
+    assert client.list_activity_types(domain="d", registrationStatus="DEPRECATED",
+                                      )["typeInfos"] == []
+    client.undeprecate_domain(name="d")
+    client.register_activity_type(domain="d", name="A", version="1")

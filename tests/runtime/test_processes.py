@@ -30,7 +30,7 @@ FLOW = textwrap.dedent(
     def tag(value):
         return f"<{value}>"
 
-    workflow = pyflow.Workflow("Procs", "1")
+    workflow = pyflow.Workflow("Procs", "1", decision_timeout=3)
     first = workflow.add(pyflow.ActivityTask(name="First", activity=tag,
                                              depends_on=[workflow.start_task]))
     go = workflow.add(pyflow.SignalTask(name="Go"))

@@ -224,7 +224,7 @@ def test_a_history_longer_than_a_page_is_read_in_full(engine: LocalSWF) -> None:
     assert outcome.status == "COMPLETED"
     assert outcome.result == {f"L{n}": 1 for n in range(400)}
     assert len(outcome.history) > 1000
-    assert stats[0].history_pages > stats[0].decision_tasks + stats[0].empty_polls
+    assert stats[0].history_pages > stats[0].decision_tasks  # some tasks took a second page
 
 
 def test_a_heartbeating_activity_notices_the_workflow_was_canceled() -> None:

@@ -36,7 +36,7 @@ def flaky(event: Any, context: Any) -> Any:
 def _workflow() -> pyflow.Workflow:
     child = pyflow.Workflow("RestartChild", "1")
     child.add(pyflow.ActivityTask(name="Square", activity=square, depends_on=[child.start_task]))
-    wf = pyflow.Workflow("Restartable", "1")
+    wf = pyflow.Workflow("Restartable", "1", decision_timeout=2)
     inc = wf.add(pyflow.LambdaTask(name="Inc", lambda_function="flaky", num_retries=2,
                                    time_between_retries=5, depends_on=[wf.start_task]))
     nap = wf.add(pyflow.TimerTask(name="Nap", duration=60, depends_on=[inc]))
