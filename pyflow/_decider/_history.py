@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from .._events import CLOSE_STATUS
 from .._tasks import SignalTask
 from ._graph import Graph
 from ._ids import Ref, fallback_parent_id, parse_child_id, parse_control, parse_id
@@ -30,14 +31,7 @@ Event = Mapping[str, Any]
 _THROTTLE_SUFFIXES = ("_RATE_EXCEEDED", "_LIMIT_EXCEEDED")
 _SAID_PREFIX = 64  # compare this much of an error message with a failure's reason
 _MIN_MESSAGE = 12
-_CLOSE_STATUS = {
-    "WorkflowExecutionCompleted": "COMPLETED",
-    "WorkflowExecutionFailed": "FAILED",
-    "WorkflowExecutionCanceled": "CANCELED",
-    "WorkflowExecutionTimedOut": "TIMED_OUT",
-    "WorkflowExecutionTerminated": "TERMINATED",
-    "WorkflowExecutionContinuedAsNew": "CONTINUED_AS_NEW",
-}
+_CLOSE_STATUS = CLOSE_STATUS
 # Events that need nothing from the decider: decision task bookkeeping, markers, and the
 # results of cancel requests (the activity or child reports its own end later).
 _IGNORED = frozenset(

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from botocore.exceptions import ClientError
 
+from .._events import CLOSE_STATUS
 from .._payload import decode
 from .._workflow import Workflow
 from ._client import fault_code, fault_message, resolve_client
@@ -24,14 +25,7 @@ if TYPE_CHECKING:
     from .._decider import TaskState
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_CLOSE_STATUS = {
-    "WorkflowExecutionCompleted": "COMPLETED",
-    "WorkflowExecutionFailed": "FAILED",
-    "WorkflowExecutionCanceled": "CANCELED",
-    "WorkflowExecutionTimedOut": "TIMED_OUT",
-    "WorkflowExecutionTerminated": "TERMINATED",
-    "WorkflowExecutionContinuedAsNew": "CONTINUED_AS_NEW",
-}
+_CLOSE_STATUS = CLOSE_STATUS
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,12 @@ def main() -> None:
             f"Hint: {INSTALL_HINT}\n"
         )
         raise SystemExit(1) from None
-    from ._app import cli
+    from ._app import cli, quiet_broken_pipe
 
-    cli(prog_name="pyflow")
+    try:
+        cli(prog_name="pyflow")
+    except BrokenPipeError:
+        quiet_broken_pipe()
 
 
 __all__ = ["INSTALL_HINT", "main"]

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import logging
-from typing import Any
+import os
+import sys
+from typing import Any, NoReturn
 
 import click
 
 from .. import __version__
 from ._errors import CliError, translate
 
+BROKEN_PIPE_STATUS = 141
 ORDER = (
     "run", "local", "start", "signal", "cancel", "terminate", "describe", "history", "list",
     "graph", "register", "decider", "worker",
@@ -29,6 +33,8 @@ class PyflowGroup(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:
+            quiet_broken_pipe()
         except Exception as exc:
             if ctx.meta.get("pyflow.debug"):
                 raise
@@ -40,6 +46,20 @@ class PyflowGroup(click.Group):
                     "traceback",
                 )
             raise error from exc
+
+
+def quiet_broken_pipe() -> NoReturn:
+    """End quietly when the reader went away (`pyflow list | head -1`), as Unix tools do.
+
+    Later writes, including the interpreter's final flush, go to /dev/null so Python does not
+    print "Exception ignored ... BrokenPipeError"; the status is 141 (128 + SIGPIPE).
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass  # not a real file (tests): nothing will flush to the closed pipe
+    raise SystemExit(BROKEN_PIPE_STATUS)
 
 
 def _set_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from .._events import CLOSE_STATUS
 from .._payload import decode
 from .._workflow import Workflow
 from . import _render as r
@@ -17,16 +18,16 @@ from ._errors import CliError
 from ._executions import json_option, read_history, run_id_option
 from ._history import attributes
 from ._loading import load_workflows
-from ._timeline import TaskRow, gantt, mermaid_gantt, rows_from_history, rows_from_states
+from ._timeline import (
+    TaskRow,
+    add_change_times,
+    gantt,
+    mermaid_gantt,
+    rows_from_history,
+    rows_from_states,
+)
 
-_CLOSE_EVENTS = {
-    "WorkflowExecutionCompleted": "COMPLETED",
-    "WorkflowExecutionFailed": "FAILED",
-    "WorkflowExecutionCanceled": "CANCELED",
-    "WorkflowExecutionTimedOut": "TIMED_OUT",
-    "WorkflowExecutionTerminated": "TERMINATED",
-    "WorkflowExecutionContinuedAsNew": "CONTINUED_AS_NEW",
-}
+_CLOSE_EVENTS = CLOSE_STATUS
 workflows_option = click.option(
     "--workflows",
     "definitions",
@@ -57,6 +58,12 @@ def gather(
     workflow_id: str, run_id: str | None, definition: Workflow | str | None
 ) -> dict[str, Any]:
     """Everything describe shows, as plain data (which is also the --json output)."""
+    return _gather(workflow_id, run_id, definition)[0]
+
+
+def _gather(
+    workflow_id: str, run_id: str | None, definition: Workflow | str | None
+) -> tuple[dict[str, Any], list[Any]]:
     run, events = read_history(workflow_id, run_id)
     started = events[0] if events else {}
     start_attrs = attributes(started)
@@ -81,7 +88,7 @@ def gather(
     rows = _rows(definition, events, workflow_id, run)
     view["seconds"] = r.between(view["startedAt"], view["closedAt"] or datetime.now(UTC))
     view["tasks"] = rows
-    return view
+    return view, events
 
 
 def _add_close(view: dict[str, Any], events: list[Any]) -> None:
@@ -108,7 +115,9 @@ def _rows(
     state = execution_state(
         definition, events, execution={"workflowId": workflow_id, "runId": run_id}
     )
-    return rows_from_states(definition, state.tasks)
+    rows = rows_from_states(definition, state.tasks)
+    add_change_times(rows, events)
+    return rows
 
 
 def view_json(view: dict[str, Any]) -> dict[str, Any]:
@@ -133,16 +142,16 @@ def print_view(view: dict[str, Any]) -> None:
             if closed
             else r.duration(view["seconds"]),
         ),
-        ("Input", "(none)" if view["input"] is None else r.short(view["input"], 100)),
+        ("Input", "(none)" if view["input"] is None else _preview(view["input"], 100)),
     ]
     if view["tags"]:
         pairs.append(("Tags", ", ".join(view["tags"])))
     if status == "COMPLETED":
-        pairs.append(("Result", r.short(view["result"], 200)))
+        pairs.append(("Result", _preview(view["result"], 200)))
     elif view["reason"] or view["details"]:
         pairs.append(("Reason", str(view["reason"] or "-")))
         if view["details"]:
-            pairs.append(("Details", r.short(view["details"], 300)))
+            pairs.append(("Details", _preview(view["details"], 300)))
     r.fields(pairs)
     rows: list[TaskRow] = view["tasks"]
     if not rows:
@@ -164,28 +173,44 @@ def print_view(view: dict[str, Any]) -> None:
         click.echo(line)
 
 
+def _preview(value: Any, limit: int) -> str:
+    text = r.short(value, limit)
+    return text + " (truncated; --json shows all)" if text.endswith("…") else text
+
+
 def _task_cells(row: TaskRow) -> list[str]:
     return [
         row.name,
         row.what,
-        row.state,
+        row.label,
         str(row.attempts),
         r.clock(row.started_at),
-        r.clock(row.ended_at),
-        r.duration(row.seconds),
+        # a task between attempts or still running has no end yet, whatever its last attempt had
+        r.clock(row.ended_at) if row.finished else "-",
+        r.duration(row.seconds) if row.finished else "-",
     ]
 
 
 def _progress(rows: list[TaskRow]) -> str:
     done = sum(row.state == "completed" for row in rows)
     running = [row.name for row in rows if row.state in ("running", "scheduled")]
+    retrying = [row.name for row in rows if row.state == "retry_wait"]
     text = f"{done}/{len(rows)} done"
-    return text + (f", running: {', '.join(running)}" if running else "")
+    text += f", running: {', '.join(running)}" if running else ""
+    return text + (f", retrying: {', '.join(retrying)}" if retrying else "")
 
 
 def show_outcome(workflow_id: str, definition: Workflow | None, *, as_json: bool) -> None:
-    """Wait for an execution to close, print it as describe does, exit 1 unless COMPLETED."""
-    view = watch_until_closed(workflow_id, None, definition, interval=0.5, quiet=as_json)
+    """Wait for an execution to close, print it as describe does, exit 1 unless COMPLETED.
+
+    The workflow id goes to stderr at once (stdout is the outcome's), so a user waiting on an
+    execution that no decider picks up knows which one to look at; after NO_DECIDER_SECONDS
+    without a decision task started, a warning names the task list nobody polls.
+    """
+    click.echo(f"started {workflow_id}; waiting for it to close", err=True)
+    view = watch_until_closed(
+        workflow_id, None, definition, interval=0.5, quiet=as_json, warn_no_decider=True
+    )
     if as_json:
         r.echo_json(view_json(view))
     else:
@@ -202,6 +227,7 @@ def watch_until_closed(
     interval: float,
     quiet: bool = False,
     sleep: Callable[[float], None] = time.sleep,
+    warn_no_decider: bool = False,
 ) -> dict[str, Any]:
     """Re-read the execution every `interval` seconds, printing task changes, until it closes.
 
@@ -213,6 +239,7 @@ def watch_until_closed(
             definition, view["workflowType"]["name"], view["workflowType"]["version"]
         )
     watcher = _Watcher(quiet=quiet)
+    watcher.decider_deadline = time.monotonic() + NO_DECIDER_SECONDS if warn_no_decider else None
     if quiet or not r.is_terminal():
         return watcher.loop(workflow_id, run_id, definition, interval, sleep)
     from rich.console import Console
@@ -222,11 +249,15 @@ def watch_until_closed(
         return watcher.loop(workflow_id, run_id, definition, interval, sleep)
 
 
+NO_DECIDER_SECONDS = 30.0
+
+
 class _Watcher:
     def __init__(self, *, quiet: bool) -> None:
         self.quiet = quiet
         self.seen: dict[str, str] = {}
         self.status: Any = None
+        self.decider_deadline: float | None = None
 
     def loop(
         self,
@@ -237,13 +268,28 @@ class _Watcher:
         sleep: Callable[[float], None],
     ) -> dict[str, Any]:
         while True:
-            view = gather(workflow_id, run_id, definition)
+            view, events = _gather(workflow_id, run_id, definition)
             run_id = view["runId"]
             if not self.quiet:
                 self.show(view["tasks"])
             if view["status"] != "OPEN":
                 return view
+            self.check_decider(events)
             sleep(interval)
+
+    def check_decider(self, events: list[Any]) -> None:
+        """Warn once when no decision task was started in time: nobody polls the task list."""
+        if self.decider_deadline is None or time.monotonic() < self.decider_deadline:
+            return
+        self.decider_deadline = None
+        if any(event["eventType"] == "DecisionTaskStarted" for event in events):
+            return
+        task_list = attributes(events[0]).get("taskList", {}).get("name", "?") if events else "?"
+        self.echo(
+            f"Warning: no decision task started after {NO_DECIDER_SECONDS:.0f}s; is a decider "
+            f"polling task list {task_list!r}? (`pyflow decider MODULE --task-list "
+            f"{task_list}`)"
+        )
 
     def show(self, rows: list[TaskRow]) -> None:
         changed = False
@@ -256,10 +302,12 @@ class _Watcher:
             self.seen[row.name] = key
             changed = True
             attempt = f" (attempt {row.attempts})" if row.attempts > 1 else ""
-            moment = row.ended_at if row.state in ("completed", "failed") else row.started_at
+            attempt = "" if row.state == "retry_wait" else attempt  # the label names it
+            # the history's time of the change; the start of a first attempt otherwise
+            moment = row.changed_at or (row.ended_at if row.finished else row.started_at)
             self.echo(
                 f"{r.clock(moment or datetime.now(UTC))}  {row.name:<20} "
-                f"{r.styled(row.state, row.state)}{attempt}"
+                f"{r.styled(row.label, row.state)}{attempt}"
             )
         if self.status is not None:
             self.status.update(_progress(rows))

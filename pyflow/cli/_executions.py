@@ -45,15 +45,44 @@ def _is_unknown_execution(exc: BaseException) -> bool:
     return False
 
 
-def _reraise_unknown(exc: Exception, workflow_id: str, open_only: bool) -> None:
+def _reraise_unknown(
+    exc: Exception, workflow_id: str, open_only: bool, run_id: str | None = None
+) -> None:
     if _is_unknown_execution(exc):
-        raise _unknown_execution(workflow_id, open_only) from exc
+        closed = _closed_execution(workflow_id, run_id) if open_only else None
+        raise (closed or _unknown_execution(workflow_id, open_only)) from exc
     raise exc
+
+
+def _closed_execution(workflow_id: str, run_id: str | None) -> CliError | None:
+    """'already closed' for an action on an execution that exists but is no longer open."""
+    client = options().client()
+    try:
+        run = run_id or resolve_run_id(client, workflow_id, None)
+        info = client.describe_workflow_execution(
+            domain=options().domain, execution={"workflowId": workflow_id, "runId": run}
+        )["executionInfo"]
+    except Exception:
+        return None  # really unknown (or unreadable): the plain "no open execution" error
+    if info.get("executionStatus") != "CLOSED":
+        return None
+    status = info.get("closeStatus", "CLOSED")
+    return CliError(
+        f"execution {workflow_id} is already closed ({status} at "
+        f"{r.when(info.get('closeTimestamp'))} UTC)",
+        "only open executions take signals, cancel requests and terminations; "
+        "`pyflow start` begins a new one",
+    )
 
 
 @click.command(short_help="Start an execution; print its workflow id.")
 @click.argument("workflow")
-@click.option("--input", "input_text", metavar="JSON", help="Workflow input (JSON, or @FILE).")
+@click.option(
+    "--input",
+    "input_text",
+    metavar="JSON",
+    help="Workflow input: JSON if it parses, @FILE to read a file, else plain text.",
+)
 @click.option("--workflow-id", help="Id for the execution (default: NAME-<uuid>).")
 @click.option(
     "--workflow-version",
@@ -65,7 +94,12 @@ def _reraise_unknown(exc: Exception, workflow_id: str, open_only: bool) -> None:
 @click.option("--tag", "tags", multiple=True, help="Execution tag (repeatable, at most 5).")
 @click.option("--execution-timeout", type=click.IntRange(min=1), help="Seconds (default: type's).")
 @click.option("--register", is_flag=True, help="Register the domain and types first.")
-@click.option("--wait", is_flag=True, help="Wait for the execution to close; print its outcome.")
+@click.option(
+    "--wait",
+    is_flag=True,
+    help="Wait for the execution to close and print its outcome (the workflow id goes to "
+    "stderr at once; exit status 0 only if it completed).",
+)
 @json_option
 @aws_options
 def start(
@@ -98,7 +132,7 @@ def start(
     opts = options()
     definition = None
     if workflow_version is None:
-        definition = load_workflow(workflow)
+        definition = _load_definition(workflow)
         name, version = definition.name, definition.version
         task_list = task_list or definition.task_list
     else:
@@ -131,10 +165,29 @@ def start(
         click.echo(new_id)
 
 
+def _load_definition(workflow: str) -> Any:
+    """The workflow to start; a bare name that is no module was meant as a type name."""
+    try:
+        return load_workflow(workflow)
+    except CliError as exc:
+        if exc.message != f"no module named {workflow!r}":
+            raise
+        raise CliError(
+            f"{workflow!r} is neither MODULE:ATTRIBUTE nor a module with one workflow",
+            f"to start a registered type by name, add its version: pyflow start {workflow} "
+            "--workflow-version VERSION",
+        ) from exc
+
+
 @click.command(short_help="Send a signal to an open execution.")
 @click.argument("workflow_id")
 @click.argument("signal_name")
-@click.option("--input", "input_text", metavar="JSON", help="Signal input (JSON, or @FILE).")
+@click.option(
+    "--input",
+    "input_text",
+    metavar="JSON",
+    help="Signal input: JSON if it parses, @FILE to read a file, else plain text.",
+)
 @run_id_option
 @json_option
 @aws_options
@@ -156,7 +209,7 @@ def signal(
             client=opts.client(),
         )
     except Exception as exc:
-        _reraise_unknown(exc, workflow_id, open_only=True)
+        _reraise_unknown(exc, workflow_id, open_only=True, run_id=run_id)
     _done(as_json, f"sent signal {signal_name!r} to {workflow_id}", signal=signal_name)
 
 
@@ -182,7 +235,7 @@ def cancel(workflow_id: str, run_id: str | None, as_json: bool) -> None:
             domain=opts.domain, workflow_id=workflow_id, run_id=run_id, client=opts.client()
         )
     except Exception as exc:
-        _reraise_unknown(exc, workflow_id, open_only=True)
+        _reraise_unknown(exc, workflow_id, open_only=True, run_id=run_id)
     _done(as_json, f"requested cancellation of {workflow_id}", action="cancel")
 
 
@@ -220,7 +273,7 @@ def terminate(
     try:
         opts.client().terminate_workflow_execution(**args)
     except Exception as exc:
-        _reraise_unknown(exc, workflow_id, open_only=True)
+        _reraise_unknown(exc, workflow_id, open_only=True, run_id=run_id)
     _done(as_json, f"terminated {workflow_id}", action="terminate")
 
 

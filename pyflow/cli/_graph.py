@@ -13,6 +13,7 @@ from typing import Protocol
 
 from .._tasks import ActivityTask, LambdaTask, SignalTask, Task, TimerTask, WorkflowTask
 from .._workflow import Workflow
+from ._render import state_label
 
 
 class HasState(Protocol):
@@ -74,6 +75,8 @@ def _node_ids(workflow: Workflow) -> dict[str, str]:
 def _state_line(state: HasState | None) -> str | None:
     if state is None:
         return None
+    if state.state == "retry_wait":
+        return state_label(state.state, state.attempts)
     if state.attempts > 1:
         return f"{state.state}, {state.attempts} attempts"
     return state.state
@@ -87,12 +90,19 @@ def _mermaid_text(text: str) -> str:
     return text
 
 
+def _mermaid_title(workflow: Workflow) -> str:
+    # Mermaid sanitizes the title as HTML (dropping `<v>`) and shows entities literally, so
+    # angle brackets become the look-alike quotation marks that survive.
+    title = f"{workflow.name} {workflow.version}"
+    return title.replace("<", "‹").replace(">", "›")
+
+
 def mermaid(workflow: Workflow, states: Mapping[str, HasState] | None = None) -> str:
     """A Mermaid flowchart, top to bottom; with `states`, nodes are classed by task state."""
     ids = _node_ids(workflow)
     lines = [
         "---",
-        f"title: {json.dumps(f'{workflow.name} {workflow.version}', ensure_ascii=False)}",
+        f"title: {json.dumps(_mermaid_title(workflow), ensure_ascii=False)}",
         "---",
         "flowchart TD",
     ]

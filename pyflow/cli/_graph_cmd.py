@@ -7,9 +7,12 @@ from typing import Any
 
 import click
 
+from .._workflow import Workflow
 from ._client import aws_options, options
+from ._errors import CliError
 from ._executions import read_history, run_id_option
 from ._graph import as_data, dot, mermaid
+from ._history import attributes
 from ._loading import load_workflow
 from ._render import to_json
 
@@ -49,6 +52,7 @@ def graph(
         from .._decider import execution_state
 
         run, events = read_history(workflow_id, run_id)
+        _check_type(definition, workflow_id, events)
         state = execution_state(
             definition, events, execution={"workflowId": workflow_id, "runId": run}
         )
@@ -60,8 +64,26 @@ def graph(
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise CliError(
+                f"cannot write {output}: {exc.strerror or exc}",
+                "check that the directory exists and is writable",
+            ) from None
         click.echo(f"wrote {output}", err=True)
+
+
+def _check_type(definition: Workflow, workflow_id: str, events: list[Any]) -> None:
+    """Colouring one workflow's tasks by another workflow's history would draw nonsense."""
+    wf_type = attributes(events[0]).get("workflowType", {}) if events else {}
+    name, version = wf_type.get("name", "?"), wf_type.get("version", "?")
+    if (name, version) != (definition.name, definition.version):
+        raise CliError(
+            f"execution {workflow_id} is {name} {version}, "
+            f"not {definition.name} {definition.version}",
+            "pass the MODULE:ATTRIBUTE of the workflow this execution runs",
+        )
 
 
 COMMANDS = [graph]

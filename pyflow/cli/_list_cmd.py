@@ -106,6 +106,8 @@ def list_command(
     as_json: bool,
 ) -> None:
     """List executions, newest first (open and closed unless --status says)."""
+    if type_version and not type_name:
+        raise click.UsageError("--type-version needs --type (the workflow type's name)")
     status = status.upper()
     flt: dict[str, Any] = {
         "workflow_id": workflow_id,

@@ -39,14 +39,14 @@ def module_lambdas(name: str) -> dict[str, Callable[..., Any]]:
 
 
 def _lambdas(
-    modules: tuple[str, ...], maps: tuple[str, ...], register: str | None
+    modules: tuple[str, ...], maps: tuple[str, ...], workflows: list[Any]
 ) -> dict[str, Callable[..., Any]]:
     handlers: dict[str, Callable[..., Any]] = {}
     for module in modules:
         handlers.update(module_lambdas(module))
-    if register and modules:
+    if modules:
         # Workflows named with --register also get the suffix convention `pyflow run` uses.
-        for workflow in load_workflows(register):
+        for workflow in workflows:
             try:
                 handlers.update(lambda_handlers(workflow, modules, {}))
             except CliError:
@@ -71,8 +71,9 @@ def local() -> None:
               help="Port (0 picks a free one).")
 @click.option("--domain", "domains", multiple=True, default=[DEFAULT_DOMAIN], show_default=True,
               help="Domain to create at start (repeatable).")
-@click.option("--register", metavar="TARGET",
-              help="Also register the workflow types in TARGET (module, package or MODULE:ATTR).")
+@click.option("--register", "registers", multiple=True, metavar="TARGET",
+              help="Also register the workflow types in TARGET (module, package or MODULE:ATTR; "
+                   "repeatable).")
 @click.option("--lambda", "lambda_maps", multiple=True, metavar="NAME=MODULE:FUNCTION",
               help="Serve Lambda function NAME with this Python handler (repeatable).")
 @click.option("--lambdas", "lambda_modules", multiple=True, metavar="MODULE",
@@ -89,7 +90,7 @@ def serve(
     host: str,
     port: int,
     domains: tuple[str, ...],
-    register: str | None,
+    registers: tuple[str, ...],
     lambda_maps: tuple[str, ...],
     lambda_modules: tuple[str, ...],
     virtual_time: bool,
@@ -109,8 +110,8 @@ def serve(
       pyflow decider workflows
       pyflow start workflows.string_transformer:workflow --input World --wait
     """
-    handlers = _lambdas(lambda_modules, lambda_maps, register)
-    workflows = load_workflows(register) if register else []
+    workflows = _workflows(registers)
+    handlers = _lambdas(lambda_modules, lambda_maps, workflows)
     try:
         from ..local import LocalSWF
         from ..local._server import serve as start_server
@@ -132,6 +133,15 @@ def serve(
     click.echo("stopping", err=True)
     server.shutdown()
     engine.close()
+
+
+def _workflows(targets: tuple[str, ...]) -> list[Any]:
+    """The workflows of every --register TARGET, each type once."""
+    found: dict[tuple[str, str], Any] = {}
+    for target in targets:
+        for workflow in load_workflows(target):
+            found.setdefault((workflow.name, workflow.version), workflow)
+    return list(found.values())
 
 
 def _prepare(engine: Any, domains: tuple[str, ...], workflows: list[Any]) -> None:

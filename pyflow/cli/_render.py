@@ -21,6 +21,7 @@ STATE_STYLES = {
     "scheduled": "blue",
     "OPEN": "cyan",
     "retry_wait": "yellow",
+    "retrying": "yellow",
     "waiting": "dim",
     "failed": "red",
     "FAILED": "red",
@@ -149,14 +150,21 @@ def _rich_table(
     out = Table(
         title=title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False
     )
+    last = len(headers) - 1
     for i, header in enumerate(headers):
         # Never squeeze ids or times into ellipses: a wide table beats a wrong-looking value.
+        # The last column (details, reasons) folds onto more lines instead: were it kept on
+        # one line, rich would shrink the other columns to nothing to make room.
         widest = max([len(header), *(len(row[i]) for row in rows)])
-        out.add_column(header, no_wrap=True, min_width=min(widest, 60))
+        if i == last:
+            out.add_column(header, overflow="fold", min_width=min(widest, 40))
+        else:
+            out.add_column(header, no_wrap=True, min_width=min(widest, 60))
     for row in rows:
         cells = [Text(cell) for cell in row]
         if style_column is not None:
-            cells[style_column].stylize(STATE_STYLES.get(row[style_column], ""))
+            state = row[style_column].split(" ")[0]  # 'retrying (attempt 2)' -> 'retrying'
+            cells[style_column].stylize(STATE_STYLES.get(state, ""))
         out.add_row(*cells)
     console = Console()
     # Lay the table out at its natural width; a terminal narrower than that wraps lines,
@@ -164,6 +172,13 @@ def _rich_table(
     natural = sum(c.min_width or 0 for c in out.columns) + 3 * len(headers)
     console.width = max(console.width, natural)
     console.print(out)
+
+
+def state_label(state: str, attempts: int) -> str:
+    """A task state as users read it: the decider's `retry_wait` names the attempt to come."""
+    if state == "retry_wait":
+        return f"retrying (attempt {attempts + 1})"
+    return state
 
 
 def styled(text: str, state: str) -> str:

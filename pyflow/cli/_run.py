@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from .._activity import Activity
+from .._tasks import SignalTask
 from .._workflow import Workflow
 from . import _render as r
 from ._errors import CliError
@@ -33,13 +34,10 @@ class _Progress:
         self.states: dict[str, Any] = {}
         self.announced: set[tuple[str, int]] = set()
         self.retried: set[tuple[str, int]] = set()
-        self.last: datetime | None = None
         self.status: Any = None
+        self.signals: dict[str, Any] = {}
 
     def __call__(self, task: Any) -> None:
-        for moment in (task.started_at, task.ended_at):
-            if moment is not None and (self.last is None or r.utc(moment) > r.utc(self.last)):
-                self.last = moment
         if task.kind == "start":
             self.origin = self.origin or task.started_at or task.ended_at
             return
@@ -69,7 +67,9 @@ class _Progress:
             self._line(None, "retrying", task.name, _error(task))
 
     def _line(self, moment: datetime | None, what: str, name: str, extra: str) -> None:
-        offset = r.between(self.origin, moment or self.last)
+        # No moment: a retry or later attempt, whose time the task states do not carry (the
+        # latest time seen would be wrong by up to the retry delays); the column stays blank.
+        offset = r.between(self.origin, moment)
         when = f"{offset:>9.3f}s" if offset is not None else " " * 10
         label = r.styled(f"{what:<9}", what if what != "started" else "running")
         text = f"{when}  {label}  {name:<{self.width}}  {extra}".rstrip()
@@ -85,7 +85,9 @@ class _Progress:
             return
         done = sum(t.state == "completed" for t in self.states.values())
         running = [n for n, t in self.states.items() if t.state in ("scheduled", "running")]
+        retrying = [n for n, t in self.states.items() if t.state == "retry_wait"]
         busy = f", running: {', '.join(running)}" if running else ""
+        busy += f", retrying: {', '.join(retrying)}" if retrying else ""
         self.status.update(f"{done}/{self.total} tasks done{busy}")
 
 
@@ -143,6 +145,14 @@ def _check_activities(workflow: Workflow, activities: list[Activity]) -> None:
     help="Run the @pyflow.activity functions in MODULE (repeatable).",
 )
 @click.option(
+    "--signal",
+    "signal_texts",
+    multiple=True,
+    metavar="NAME=JSON",
+    help="Send signal NAME with this input (JSON, @FILE or text) right after the start, for "
+    "the workflow's SignalTasks (repeatable).",
+)
+@click.option(
     "--real-time",
     is_flag=True,
     help="Let timers take their real duration (default: virtual time, so timers fire at once).",
@@ -156,6 +166,7 @@ def run(
     lambda_maps: tuple[str, ...],
     lambda_modules: tuple[str, ...],
     activity_modules: tuple[str, ...],
+    signal_texts: tuple[str, ...],
     real_time: bool,
     timeout: float,
     as_json: bool,
@@ -168,6 +179,7 @@ def run(
 
     \b
       pyflow run workflows.string_transformer:workflow --input World --lambdas handlers.strings
+      pyflow run myflows:approval --signal 'Approved={"by": "ann"}'
     """
     value = parse_payload(input_text)
     definition = load_workflow(workflow)
@@ -176,6 +188,7 @@ def run(
     activities = [a for m in activity_modules for a in load_activities(m)]
     _check_activities(definition, activities)
     progress = _Progress(definition)
+    progress.signals = _signals(signal_texts)
     outcome = _execute(definition, value, handlers, activities, not real_time, timeout, progress)
     _report(definition, outcome, as_json, "" if real_time else " of virtual time")
 
@@ -203,6 +216,7 @@ def _execute(
         "virtual_time": virtual_time,
         "timeout": timeout,
         "on_task": progress,
+        "signals": progress.signals,
     }
     try:
         if not r.is_terminal():
@@ -216,7 +230,39 @@ def _execute(
             finally:
                 progress.status = None
     except OutcomeTimeoutError as exc:
-        raise CliError(str(exc), "raise --timeout, or check the handlers it waits for") from exc
+        raise CliError(str(exc), _timeout_hint(workflow, progress)) from exc
+
+
+def _signals(texts: tuple[str, ...]) -> dict[str, Any]:
+    signals: dict[str, Any] = {}
+    for text in texts:
+        name, sep, payload = text.partition("=")
+        if not sep or not name.strip():
+            raise CliError(
+                f"--signal {text!r} is not NAME=JSON",
+                "for example --signal 'Approved={\"by\": \"ann\"}' (or --signal Approved=yes)",
+            )
+        signals[name.strip()] = parse_payload(payload, what=f"--signal {name.strip()}")
+    return signals
+
+
+def _timeout_hint(workflow: Workflow, progress: _Progress) -> str:
+    """Name the signals a timed-out run still waits for: the usual cause on the local engine."""
+    waiting = [
+        task.signal_name
+        for task in workflow.tasks
+        if isinstance(task, SignalTask)
+        and getattr(progress.states.get(task.name), "state", "waiting") != "completed"
+        and task.signal_name not in progress.signals
+    ]
+    if waiting:
+        names = ", ".join(dict.fromkeys(waiting))
+        first = waiting[0]
+        return (
+            f"it waits for signal {names}: pass --signal {first}=JSON "
+            "(repeatable), or raise --timeout"
+        )
+    return "raise --timeout, or check the handlers it waits for"
 
 
 def outcome_rows(workflow: Workflow, outcome: Any) -> list[TaskRow]:

@@ -32,10 +32,21 @@ class TaskRow:
     started_at: datetime | None = None
     ended_at: datetime | None = None
     error: str | None = None
+    changed_at: datetime | None = None
+    """When the history last moved the task to its current state (for watch lines)."""
 
     @property
     def seconds(self) -> float | None:
         return r.between(self.started_at, self.ended_at)
+
+    @property
+    def finished(self) -> bool:
+        return self.state in DONE_STATES
+
+    @property
+    def label(self) -> str:
+        """The state as users read it ('retrying (attempt 2)' rather than 'retry_wait')."""
+        return r.state_label(self.state, self.attempts)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -136,6 +147,7 @@ class _Reader:
         row.attempts = max(row.attempts, ref.attempt)
         row.state, row.ended_at = "scheduled", None
         row.started_at = row.started_at or event["eventTimestamp"]
+        row.changed_at = event["eventTimestamp"]
         self.by_event[event["eventId"]] = (ref.task, "task")
 
     def timer(self, event: Mapping[str, Any]) -> None:
@@ -145,13 +157,14 @@ class _Reader:
             return
         self.by_event[event["eventId"]] = (ref.task, ref.role)
         if ref.role == "retry":
-            if ref.task in self.rows:
-                self.rows[ref.task].state = "retry_wait"
+            if ref.task in self.rows:  # the failed attempt is not the task's end
+                self.rows[ref.task].state, self.rows[ref.task].ended_at = "retry_wait", None
             return
         row = self.row(ref.task, "timer", f"timer {attrs.get('startToFireTimeout', '?')}s")
         row.attempts = max(row.attempts, ref.attempt)
         row.state, row.ended_at = "running", None
         row.started_at = row.started_at or event["eventTimestamp"]
+        row.changed_at = event["eventTimestamp"]
 
     def follow(self, event: Mapping[str, Any], key: str, state: str) -> None:
         attrs = attributes(event)
@@ -160,6 +173,7 @@ class _Reader:
         if row is None or role != "task":
             return
         row.state = state
+        row.changed_at = event["eventTimestamp"]
         if state in DONE_STATES:
             row.ended_at = event["eventTimestamp"]
         if state in ("failed", "canceled"):
@@ -174,13 +188,13 @@ class _Reader:
         row.attempts = max(row.attempts, ref.attempt)
         row.state, row.error = "failed", str(attrs.get("cause", "failed to schedule"))
         row.started_at = row.started_at or event["eventTimestamp"]
-        row.ended_at = event["eventTimestamp"]
+        row.ended_at = row.changed_at = event["eventTimestamp"]
 
     def signal(self, event: Mapping[str, Any]) -> None:
         name = str(attributes(event).get("signalName", "?"))
         row = self.row(name, "signal", f"signal {name}")
         row.attempts, row.state = 1, "completed"
-        row.started_at = row.ended_at = event["eventTimestamp"]
+        row.started_at = row.ended_at = row.changed_at = event["eventTimestamp"]
 
 
 def _reason(attrs: Mapping[str, Any]) -> str:
@@ -215,7 +229,40 @@ def rows_from_history(events: Iterable[Mapping[str, Any]]) -> list[TaskRow]:
             reader.schedule_failed(event, *_SCHEDULE_FAILED[kind])
         elif kind in handlers:
             handlers[kind](event)
+        elif kind in CLOSE_EVENT_TYPES:
+            _close_open_rows(reader.rows.values(), event["eventTimestamp"])
     return list(reader.rows.values())
+
+
+CLOSE_EVENT_TYPES = frozenset(
+    {
+        "WorkflowExecutionCompleted",
+        "WorkflowExecutionFailed",
+        "WorkflowExecutionCanceled",
+        "WorkflowExecutionTimedOut",
+        "WorkflowExecutionTerminated",
+        "WorkflowExecutionContinuedAsNew",
+    }
+)
+_OPEN_STATES = ("scheduled", "running", "retry_wait")
+
+
+def _close_open_rows(rows: Iterable[TaskRow], closed_at: datetime) -> None:
+    """Once the execution closed, work still open will never finish: the decider's
+    `execution_state` calls it canceled, and so does every view here."""
+    for row in rows:
+        if row.state in _OPEN_STATES:
+            row.state, row.changed_at = "canceled", closed_at
+
+
+def add_change_times(rows: Sequence[TaskRow], events: Iterable[Mapping[str, Any]]) -> None:
+    """Give rows built from the decider's states the moment of their last change, read from
+    the history as `rows_from_history` does (a task's start time is its first attempt's)."""
+    changed = {row.name: row for row in rows_from_history(events)}
+    for row in rows:
+        found = changed.get(row.name)
+        if found is not None:
+            row.changed_at = found.changed_at
 
 
 # -- the Gantt chart -------------------------------------------------------------------------
@@ -248,7 +295,7 @@ def gantt(
             last = _column(row.ended_at or end, start, total, width)
             for col in range(first, max(first, last) + 1):
                 lane[min(col, width - 1)] = bar
-        state = r.styled(row.state, row.state)
+        state = r.styled(row.label, row.state)
         lines.append(f"{row.name:{label_width}}  |{''.join(lane)}|  {state}")
     return lines
 
@@ -295,6 +342,6 @@ def mermaid_gantt(
         first = int(r.utc(row.started_at).timestamp() * 1000)
         last = max(first + 1, int(r.utc(row.ended_at or end).timestamp() * 1000))
         tag = _GANTT_TAGS.get(row.state, "")
-        name = _gantt_text(f"{row.name} ({row.state})")
+        name = _gantt_text(f"{row.name} ({row.label})")
         lines.append(f"    {name} :{tag}t{i}, {first}, {last}")
     return "\n".join(lines) + "\n"

@@ -70,6 +70,7 @@ def register(
         opts.domain, retention_days=retention_days, client=opts.client()
     )
     default_list = _decider_task_list(workflows, task_list)
+    existing = {(w.name, w.version): _existing_defaults(w) for w in workflows}
     for workflow in workflows:
         pyflow.ensure_workflow_registered(
             workflow,
@@ -79,7 +80,7 @@ def register(
             client=opts.client(),
         )
     registered = [
-        {"name": w.name, "version": w.version, "taskList": w.task_list or default_list}
+        _registered_item(w, task_list or w.task_list or default_list, existing[w.name, w.version])
         for w in workflows
     ]
     if as_json:
@@ -87,10 +88,49 @@ def register(
         return
     click.echo(f"domain {opts.domain!r} ready")
     for item in registered:
+        name = f"{item['name']} {item['version']}"
+        if item["alreadyRegistered"]:
+            role = item.get("lambdaRole")
+            click.echo(
+                f"workflow type {name} already registered; defaults unchanged "
+                f"(task list {item['taskList']}, Lambda role {role or 'none'})"
+            )
+        else:
+            click.echo(f"registered workflow type {name} (task list {item['taskList']})")
+    if any(item["alreadyRegistered"] for item in registered) and (lambda_role or task_list):
         click.echo(
-            f"registered workflow type {item['name']} {item['version']} "
-            f"(task list {item['taskList']})"
+            "Note: SWF types cannot change; register a new workflow version to change their "
+            "default task list or Lambda role, or pass them to `pyflow start`",
+            err=True,
         )
+
+
+def _existing_defaults(workflow: Any) -> dict[str, Any] | None:
+    """The configuration of `workflow`'s type if SWF already has it (types are immutable, so
+    registering again changes nothing), else None."""
+    opts = options()
+    try:
+        found = opts.client().describe_workflow_type(
+            domain=opts.domain,
+            workflowType={"name": workflow.name, "version": workflow.version},
+        )
+    except Exception:
+        return None  # unknown type (or domain just created): it is registered now
+    return dict(found.get("configuration", {}))
+
+
+def _registered_item(
+    workflow: Any, task_list: str, existing: dict[str, Any] | None
+) -> dict[str, Any]:
+    item: dict[str, Any] = {"name": workflow.name, "version": workflow.version}
+    if existing is None:
+        item.update(taskList=task_list, alreadyRegistered=False)
+        return item
+    current = existing.get("defaultTaskList", {}).get("name", task_list)
+    item.update(taskList=current, alreadyRegistered=True)
+    if existing.get("defaultLambdaRole"):
+        item["lambdaRole"] = existing["defaultLambdaRole"]
+    return item
 
 
 @click.command(short_help="Run the decider loop for workflows.")

@@ -124,3 +124,19 @@ def test_local_serve_on_a_busy_port_says_so() -> None:
         f"Error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
         "Hint: pick another --port (0 chooses a free one)\n"
     )
+
+
+def test_output_piped_into_a_reader_that_stops_early_ends_quietly() -> None:
+    # The reading end is closed before pyflow writes: like `pyflow graph ... | head -0`.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [str(PYFLOW), "graph", "workflows.string_transformer:workflow", "--format", "dot"],
+            cwd=ROOT, env=_env(), stdout=write_end, stderr=subprocess.PIPE, text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
+    assert done.stderr == ""
+    assert done.returncode == 141

@@ -163,3 +163,33 @@ def test_too_many_tags(invoke: Callable[..., Result]) -> None:
     tags = [arg for i in range(6) for arg in ("--tag", f"t{i}")]
     err = _one_error(invoke("start", "X", "--workflow-version", "1", *tags))
     assert "6 tags given; SWF allows at most 5 per execution" in err
+
+
+def test_start_by_type_name_without_version_points_to_workflow_version(
+    invoke: Callable[..., Result],
+) -> None:
+    result = invoke("start", "StringTransformer", "--input", "World")
+    assert result.exit_code == 1
+    assert "Hint: to start a registered type by name, add its version" in result.stderr
+    assert "--workflow-version VERSION" in result.stderr
+
+
+def test_list_type_version_needs_type(invoke: Callable[..., Result]) -> None:
+    result = invoke("list", "--type-version", "1.0")
+    assert result.exit_code == 2
+    assert "--type-version needs --type" in result.stderr
+
+
+def test_start_help_says_plain_text_input_is_accepted(invoke: Callable[..., Result]) -> None:
+    text = " ".join(invoke("start", "--help").stdout.split())
+    assert "JSON if it parses, @FILE to read a file, else plain text" in text
+
+
+def test_graph_to_a_missing_directory_is_one_clear_error(
+    invoke: Callable[..., Result], tmp_path: object
+) -> None:
+    target = f"{tmp_path}/no/such/dir/x.mmd"
+    result = invoke("graph", "workflows.string_transformer:workflow", "-o", target)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: cannot write {target}: No such file or directory")
+    assert "unexpected" not in result.stderr

@@ -44,6 +44,10 @@ def square(n):
 maths = pyflow.Workflow("Maths", version="1")
 maths.add(pyflow.ActivityTask(name="Square", activity=square, depends_on=[maths.start_task]))
 
+flaky = pyflow.Workflow("Flaky", version="1")
+flaky.add(pyflow.LambdaTask(name="Wobble", lambda_function="explode", num_retries=2,
+                            time_between_retries=100, depends_on=[flaky.start_task]))
+
 broken = pyflow.Workflow("Broken", version="1")
 broken.add(pyflow.LambdaTask(name="Boom", lambda_function="explode", num_retries=1,
                              depends_on=[broken.start_task]))
@@ -131,8 +135,28 @@ def test_register_reports_domain_and_types(swf: Callable[..., Result]) -> None:
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {
         "domain": "pyflow",
-        "workflowTypes": [{"name": "Greet", "version": "1", "taskList": "pyflow-decider"}],
+        "workflowTypes": [
+            {"name": "Greet", "version": "1", "taskList": "pyflow-decider",
+             "alreadyRegistered": True, "lambdaRole": ROLE}
+        ],
     }
+
+
+def test_registering_an_existing_type_says_its_defaults_are_unchanged(
+    swf: Callable[..., Result], user_module: Callable[[str, str], str]
+) -> None:
+    user_module("cli_fresh", "import pyflow\nfresh = pyflow.Workflow('Fresh', version='1')\n")
+    first = swf("register", "cli_fresh:fresh", "--lambda-role", ROLE)
+    assert first.exit_code == 0, first.output
+    assert "registered workflow type Fresh 1 (task list pyflow-decider)" in first.stdout
+    other = ROLE.replace("swf-lambda", "other")
+    again = swf("register", "cli_fresh:fresh", "--lambda-role", other)
+    assert again.exit_code == 0, again.output
+    assert (
+        f"workflow type Fresh 1 already registered; defaults unchanged "
+        f"(task list pyflow-decider, Lambda role {ROLE})"
+    ) in again.stdout
+    assert "register a new workflow version" in again.stderr
 
 
 def test_completed_execution_is_described_with_tasks_and_timeline(
@@ -192,16 +216,19 @@ def test_cancel_closes_the_execution_as_canceled(swf: Callable[..., Result]) -> 
 
 
 @real_time
-def test_terminate_records_the_reason_and_only_works_once(swf: Callable[..., Result]) -> None:
+def test_terminate_records_the_reason_and_a_closed_execution_says_so(
+    swf: Callable[..., Result],
+) -> None:
     _start(swf, "approval", "a-4")
     result = swf("terminate", "a-4", "--reason", "operator said so", "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {"workflowId": "a-4", "action": "terminate"}
     data = _describe(swf, "a-4")
     assert (data["status"], data["reason"]) == ("TERMINATED", "operator said so")
-    again = swf("terminate", "a-4")
-    assert again.exit_code == 1
-    assert "Error: no open execution with workflow id 'a-4' in domain 'pyflow'" in again.stderr
+    for action in (["terminate", "a-4"], ["cancel", "a-4"], ["signal", "a-4", "Approved"]):
+        again = swf(*action)
+        assert again.exit_code == 1
+        assert "Error: execution a-4 is already closed (TERMINATED at 20" in again.stderr
 
 
 def test_failed_task_shows_attempts_and_reason(swf: Callable[..., Result]) -> None:
@@ -382,3 +409,70 @@ def test_describe_gantt_is_a_mermaid_chart_of_the_tasks(swf: Callable[..., Resul
     first, last = (int(n) for n in nap.split(", ")[-2:])
     assert last - first == 60_000  # the 60-second timer, in milliseconds
     assert len(lines) == 8
+
+
+def test_work_left_open_by_a_closed_execution_shows_as_canceled(
+    swf: Callable[..., Result],
+) -> None:
+    _start(swf, "maths", "m-2", "--input", "3")
+    _decide(swf, "maths", iterations=1)  # schedules Square; no worker ever runs it
+    assert swf("terminate", "m-2").exit_code == 0
+    tasks: list[dict[str, object]] = _describe(swf, "m-2")["tasks"]  # type: ignore[assignment]
+    assert [(t["name"], t["state"]) for t in tasks] == [("Square", "canceled")]
+    text = swf("describe", "m-2").stdout
+    assert "Tasks (0/1 done)" in text
+    assert "running" not in text and "scheduled" not in text
+
+
+def test_task_between_attempts_shows_as_retrying_with_the_attempt_to_come(
+    swf: Callable[..., Result],
+) -> None:
+    _start(swf, "flaky", "f-1", "--lambda-role", ROLE)
+    _decide(swf, "flaky", iterations=2)  # schedules Wobble, then its retry timer; no more
+    text = swf("describe", "f-1").stdout
+    assert "retry_wait" not in text
+    assert "Tasks (0/1 done, retrying: Wobble)" in text
+    row = next(line for line in text.splitlines() if line.startswith("Wobble"))
+    assert "retrying (attempt 2)" in row
+    assert row.split()[-2:] == ["-", "-"]  # no END or DURATION before the task ends
+    assert "retrying (attempt 2)" in text.split("Timeline")[1]
+    picture = swf("graph", "cli_flows:flaky", "--workflow-id", "f-1").stdout
+    assert "retrying (attempt 2)" in picture and "retry_wait</i>" not in picture
+
+
+def test_start_wait_names_the_execution_at_once_and_warns_when_no_decider_polls(
+    swf: Callable[..., Result], engine: LocalSWF, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pyflow.cli import _describe
+
+    monkeypatch.setattr(_describe, "NO_DECIDER_SECONDS", 0.0)
+    check = _describe._Watcher.check_decider
+
+    def check_then_terminate(watcher: Any, events: list[Any]) -> None:
+        check(watcher, events)  # no decider runs: an operator gives up on the execution
+        engine.client().terminate_workflow_execution(domain="pyflow", workflowId="nd-1")
+
+    monkeypatch.setattr(_describe._Watcher, "check_decider", check_then_terminate)
+    result = swf("start", "cli_flows:approval", "--workflow-id", "nd-1", "--wait", "--json")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == "started nd-1; waiting for it to close"
+    warnings = [line for line in lines if line.startswith("Warning: no decision task started")]
+    assert len(warnings) == 1 and "'pyflow-decider'" in warnings[0]
+    assert json.loads(result.stdout)["status"] == "TERMINATED"
+
+
+def test_graph_refuses_an_execution_of_another_workflow_type(swf: Callable[..., Result]) -> None:
+    _start(swf, "broken", "b-9", "--lambda-role", ROLE)
+    result = swf("graph", "cli_flows:greet", "--workflow-id", "b-9")
+    assert result.exit_code == 1
+    assert "Error: execution b-9 is Broken 1, not Greet 1" in result.stderr
+    assert result.stdout == ""
+
+
+def test_describe_says_when_it_cuts_the_input_short(swf: Callable[..., Result]) -> None:
+    _start(swf, "approval", "long-1", "--input", "x" * 300)
+    text = swf("describe", "long-1").stdout
+    line = next(line for line in text.splitlines() if line.startswith("Input:"))
+    assert line.endswith("… (truncated; --json shows all)")
+    assert _describe(swf, "long-1")["input"] == "x" * 300

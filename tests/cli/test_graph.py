@@ -145,3 +145,10 @@ def test_graph_json_lists_tasks_with_dependencies(
         ("start", []), ("Up", ["start"]), ("Resize", ["Up"]), ("Approve", []),
         ("Nap", ["Resize", "Approve"]),
     ]
+
+
+def test_mermaid_title_keeps_angle_brackets_visible() -> None:
+    wf = pyflow.Workflow('Weird "names" <v>', version="1.0")
+    text = mermaid(wf)
+    assert 'title: "Weird \\"names\\" ‹v› 1.0"' in text
+    assert "<v>" not in text

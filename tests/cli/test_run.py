@@ -119,3 +119,70 @@ def test_lambdas_suffix_convention() -> None:
     assert list(handler_candidates("a-b-c:prod")) == ["a_b_c", "b_c", "c"]
     arn = "arn:aws:lambda:us-east-1:123456789012:function:img-resize:live"
     assert list(handler_candidates(arn)) == ["img_resize", "resize"]
+
+
+def test_local_serve_registers_every_register_target(
+    invoke: Callable[..., Result], flows: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pyflow.cli import _local
+
+    monkeypatch.setattr(_local, "_wait_for_stop", lambda: None)  # stop as soon as it serves
+    result = invoke(
+        "local", "serve", "--port", "0", "--json",
+        "--register", "run_flows:calc", "--register", "run_flows:failing",
+    )
+    assert result.exit_code == 0, result.output
+    served = json.loads(result.stdout.splitlines()[0])
+    assert served["workflowTypes"] == [
+        {"name": "Calc", "version": "1"}, {"name": "Failing", "version": "1"}
+    ]
+
+
+SIGNAL_FLOWS = """
+import pyflow
+
+approval = pyflow.Workflow("Approval", version="1")
+approval.add(pyflow.SignalTask(name="Approve", signal_name="Approved",
+                               depends_on=[approval.start_task]))
+"""
+
+
+def test_run_sends_signals_and_a_timeout_names_the_missing_one(
+    invoke: Callable[..., Result], user_module: Callable[[str, str], str]
+) -> None:
+    user_module("run_signals", SIGNAL_FLOWS)
+    done = invoke("run", "run_signals:approval", "--signal", 'Approved={"by": "ann"}', "--json")
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.stdout)["status"] == "COMPLETED"
+    stuck = invoke("run", "run_signals:approval", "--timeout", "1")
+    assert stuck.exit_code == 1
+    assert "Hint: it waits for signal Approved: pass --signal Approved=JSON" in stuck.stderr
+    bad = invoke("run", "run_signals:approval", "--signal", "Approved")
+    assert bad.exit_code == 1 and "is not NAME=JSON" in bad.stderr
+
+
+RETRY_FLOWS = """
+import pyflow
+
+def fail(event, context=None):
+    raise RuntimeError("handler broke")
+
+slow = pyflow.Workflow("SlowRetry", version="1")
+slow.add(pyflow.LambdaTask(name="Fail", lambda_function="fail", num_retries=2,
+                           time_between_retries=100, depends_on=[slow.start_task]))
+"""
+
+
+def test_run_never_stamps_a_retry_with_an_earlier_time(
+    invoke: Callable[..., Result], user_module: Callable[[str, str], str]
+) -> None:
+    user_module("run_retry", RETRY_FLOWS)
+    result = invoke("run", "run_retry:slow", "--lambdas", "run_retry")
+    assert result.exit_code == 1
+    lines = [line.split() for line in result.stderr.splitlines()]
+    attempts = [line for line in lines if line[-2:] in (["attempt", "2"], ["attempt", "3"])]
+    assert len(attempts) == 2
+    for line in attempts:  # a time, if shown, is when that attempt really started
+        assert line[0] == "started" or float(line[0].rstrip("s")) >= 100
+    failed = next(line for line in lines if line[1:3] == ["failed", "Fail"])
+    assert 200 <= float(failed[0].rstrip("s")) < 201
