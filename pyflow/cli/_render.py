@@ -99,9 +99,10 @@ def duration(seconds: float | None) -> str:
 
 
 def between(start: datetime | None, end: datetime | None) -> float | None:
+    # Never negative: a local engine on virtual time can be ahead of this machine's clock.
     if start is None or end is None:
         return None
-    return (utc(end) - utc(start)).total_seconds()
+    return max(0.0, (utc(end) - utc(start)).total_seconds())
 
 
 def short(value: Any, limit: int = 60) -> str:

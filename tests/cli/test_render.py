@@ -24,3 +24,13 @@ def test_terminal_table_keeps_every_column_when_the_last_one_is_long(
     assert first.split()[:4] == ["1", "19:00:00.000", "+0.000s", "WorkflowExecutionStarted"]
     folded = sum(line.replace("Execution", "").count("x") for line in lines)
     assert folded == 300  # folded onto more lines, not cut short
+
+
+def test_durations_are_never_negative_when_an_engine_clock_runs_ahead() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from pyflow.cli import _render as r
+
+    now = datetime.now(UTC)
+    assert r.between(now + timedelta(hours=5), now) == 0.0
+    assert r.between(now, now + timedelta(seconds=3)) == 3.0
