@@ -371,6 +371,7 @@ def test_rejected_close_decision_is_decided_again(swf: Any) -> None:
     h.lambda_failed("L#1")
     h.decision_task()
     decisions = decide(wf, h.events, execution=h.execution)
+    assert [d["decisionType"] for d in decisions] == ["FailWorkflowExecution"]
     h.add("DecisionTaskCompleted", scheduledEventId=1, startedEventId=2)
     h.add("FailWorkflowExecutionFailed", cause="UNHANDLED_DECISION",
           decisionTaskCompletedEventId=len(h.events))

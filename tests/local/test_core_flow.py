@@ -61,9 +61,11 @@ def test_long_poll_returns_as_soon_as_a_task_is_scheduled(env) -> None:
     thread = threading.Thread(target=poller)
     thread.start()
     time.sleep(0.05)  # let the poll start waiting; the test is that it is woken, not timed out
+    began = time.monotonic()
     env.start()
     thread.join(timeout=5)
     assert result.get("taskToken")
+    assert time.monotonic() - began < 1.0  # well before the engine's 2 s poll timeout
 
 
 def test_lambda_task_runs_the_added_handler(env) -> None:
@@ -248,6 +250,7 @@ def test_closing_the_engine_releases_waiting_pollers() -> None:
     engine.close()
     thread.join(timeout=5)
     assert not thread.is_alive() and "taskToken" not in result
+    assert result.get("startedEventId") == 0  # an empty poll, not an exception in the thread
 
 
 def test_advance_needs_virtual_time() -> None:

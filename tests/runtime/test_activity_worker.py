@@ -165,12 +165,17 @@ def test_plain_functions_are_rejected_with_a_hint() -> None:
 
 
 def test_should_stop_is_checked_before_polling(moto_swf: Any) -> None:
-    calls = []
+    calls: list[int] = []
+    polls: list[int] = []
+    moto_swf.meta.events.register(
+        "before-call.swf.PollForActivityTask", lambda **kw: polls.append(1)
+    )
     pyflow.poll_for_activities(
         [shout], domain=DOMAIN, task_list=TASK_LIST, client=moto_swf,
         should_stop=lambda: calls.append(1) or True,
     )
     assert calls == [1]
+    assert polls == []
 
 
 def test_worker_in_a_thread_stops_when_asked(moto_swf: Any) -> None:

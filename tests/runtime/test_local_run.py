@@ -177,8 +177,9 @@ def test_progress_is_reported_per_task() -> None:
     seen: list[tuple[str, str]] = []
     pyflow.local.run(string_transformer, "World", lambdas=LAMBDAS,
                      on_task=lambda t: seen.append((t.name, t.state)))
-    assert ("Concat", "completed") in seen
-    assert seen[-1] == ("Concat", "completed") or ("Concat", "completed") in seen[-5:]
+    assert [name for name, state in seen if state == "completed"] == [
+        "start", "UpperCaser", "Reverser", "Sleep", "Concat"
+    ]
 
 
 def test_input_and_result_round_trip_as_json() -> None:
