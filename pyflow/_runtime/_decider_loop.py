@@ -22,7 +22,7 @@ from ._catalog import TypeKey, workflow_closure
 from ._client import fault_code, resolve_client
 from ._logging import ExecutionLogger, decider_log, for_execution
 from ._loop import Backoff, PollInterrupted, StopControl, run_loop
-from ._register import DEFAULT_DECIDER_TASK_LIST, unknown_domain
+from ._register import DEFAULT_DECIDER_TASK_LIST
 from ._retry import persist
 
 if TYPE_CHECKING:
@@ -154,19 +154,11 @@ class _DeciderLoop:
         return task
 
     def _poll_failed(self, exc: BaseException, control: StopControl) -> None:
-        if fault_code(exc) == "UnknownResourceFault":
-            raise unknown_domain(self.domain) from exc
-        if isinstance(exc, ParamValidationError):
-            raise exc  # a bad argument: polling again cannot help
-        self.stats.errors += 1
-        decider_log.warning(
-            "polling task list %r failed (%s: %s); retrying in %.1f s",
-            self.task_list,
-            type(exc).__name__,
-            exc,
-            self.backoff.delay,
+        self.backoff.after_failed_poll(
+            exc, control, domain=self.domain, what=f"task list {self.task_list!r}",
+            log=decider_log,
         )
-        self.backoff.pause(control)
+        self.stats.errors += 1
 
     def _handle(self, task: DecisionTaskTypeDef) -> None:
         execution = task["workflowExecution"]

@@ -123,3 +123,24 @@ class Backoff:
     def pause(self, control: StopControl) -> None:
         control.sleep(self.delay)
         self.delay = min(self.delay * 2, ERROR_BACKOFF_MAX)
+
+    def after_failed_poll(
+        self, exc: BaseException, control: StopControl, *, domain: str, what: str,
+        log: logging.Logger,
+    ) -> None:
+        """Pause before polling again, or raise when polling again cannot help: an unknown
+        domain, or arguments botocore rejects."""
+        from botocore.exceptions import ParamValidationError
+
+        from ._client import fault_code
+        from ._register import unknown_domain
+
+        if fault_code(exc) == "UnknownResourceFault":
+            raise unknown_domain(domain) from exc
+        if isinstance(exc, ParamValidationError):
+            raise exc
+        log.warning(
+            "polling %s failed (%s: %s); retrying in %.1f s",
+            what, type(exc).__name__, exc, self.delay,
+        )
+        self.pause(control)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from .._activity import Activity
 from .._errors import PyflowError
@@ -28,7 +28,6 @@ from ._decider_loop import default_identity
 from ._errors import ActivityCanceledError
 from ._logging import ExecutionLogger, for_execution, worker_log
 from ._loop import Backoff, PollInterrupted, StopControl, run_loop
-from ._register import unknown_domain
 from ._retry import persist
 
 if TYPE_CHECKING:
@@ -160,18 +159,10 @@ class _Worker:
         return True
 
     def _poll_failed(self, exc: BaseException, control: StopControl) -> None:
-        if fault_code(exc) == "UnknownResourceFault":
-            raise unknown_domain(self.domain) from exc
-        if isinstance(exc, ParamValidationError):
-            raise exc
-        worker_log.warning(
-            "polling activity task list %r failed (%s: %s); retrying in %.1f s",
-            self.task_list,
-            type(exc).__name__,
-            exc,
-            self.backoff.delay,
+        self.backoff.after_failed_poll(
+            exc, control, domain=self.domain, what=f"activity task list {self.task_list!r}",
+            log=worker_log,
         )
-        self.backoff.pause(control)
 
     def _run(self, task: ActivityTaskTypeDef) -> None:
         log = for_execution(worker_log, task["workflowExecution"])
