@@ -15,7 +15,7 @@ from typing import Any
 
 from constructs import Node
 
-from pyflow._names import lambda_name_problem, swf_name_problem
+from pyflow._workflow._names import lambda_name_problem, swf_name_problem
 
 ARCHITECTURES = ("arm64", "x86_64")
 LOG_RETENTION_DAYS = (

@@ -3,53 +3,55 @@
 The public API is exactly what `__all__` lists; every other module is private.
 """
 
-from ._activity import Activity, activity
-from ._errors import (
-    CycleError,
-    DefinitionError,
-    DependencyError,
-    DuplicateTaskError,
-    InvalidNameError,
-    PayloadTooLargeError,
-    PyflowError,
-    TaskInputError,
-)
-from ._runtime import (
-    ActivityCanceledError,
-    ActivityContext,
-    DeciderStats,
-    DeprecatedError,
+from ._client import (
     Outcome,
-    OutcomeTimeoutError,
-    SWFError,
-    UnknownDomainError,
-    UnknownExecutionError,
-    UnknownTypeError,
-    WorkflowAlreadyStartedError,
-    activity_context,
     cancel_workflow,
     ensure_activity_registered,
     ensure_domain_registered,
     ensure_workflow_registered,
     get_outcome,
-    load_activities,
-    load_workflows,
-    poll_for_activities,
-    poll_for_executions,
     signal_workflow,
     start_workflow,
     wait_for_outcome,
 )
-from ._tasks import (
+from ._exceptions import (
+    ActivityCanceledError,
+    CycleError,
+    DefinitionError,
+    DependencyError,
+    DeprecatedError,
+    DuplicateTaskError,
+    InvalidNameError,
+    OutcomeTimeoutError,
+    PayloadTooLargeError,
+    PyflowError,
+    SWFError,
+    TaskInputError,
+    UnknownDomainError,
+    UnknownExecutionError,
+    UnknownTypeError,
+    WorkflowAlreadyStartedError,
+)
+from ._loading import load_activities, load_workflows
+from ._worker import (
+    ActivityContext,
+    DeciderStats,
+    activity_context,
+    poll_for_activities,
+    poll_for_executions,
+)
+from ._workflow import (
+    Activity,
     ActivityTask,
     LambdaTask,
     SignalTask,
     StartTask,
     Task,
     TimerTask,
+    Workflow,
     WorkflowTask,
+    activity,
 )
-from ._workflow import Workflow
 
 __version__ = "0.1.0"
 

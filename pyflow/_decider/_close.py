@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from .._payload import MAX_DATA, MAX_REASON, truncate
+from .._workflow._payload import MAX_DATA, MAX_REASON, truncate
 from ._history import History
 from ._records import TaskRecord
 

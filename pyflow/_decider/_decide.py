@@ -20,10 +20,10 @@ import traceback
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-from .._errors import PayloadTooLargeError, PyflowError, TaskInputError
-from .._inputs import encode_input, workflow_output
-from .._payload import MAX_DATA, decode, encode
-from .._workflow import Workflow
+from .._exceptions import PayloadTooLargeError, PyflowError, TaskInputError
+from .._workflow._definition import Workflow
+from .._workflow._inputs import encode_input, workflow_output
+from .._workflow._payload import MAX_DATA, decode, encode
 from . import _close, _schedule
 from ._graph import graph_of
 from ._history import History

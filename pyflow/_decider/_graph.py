@@ -10,8 +10,8 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass
 
-from .._tasks import SignalTask, Task
-from .._workflow import Workflow
+from .._workflow._definition import Workflow
+from .._workflow._tasks import SignalTask, Task
 
 
 @dataclass(frozen=True, slots=True)

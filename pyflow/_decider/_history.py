@@ -21,8 +21,8 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from .._events import CLOSE_STATUS
-from .._tasks import SignalTask
+from .._workflow._tasks import SignalTask
+from ._events import CLOSE_STATUS
 from ._graph import Graph
 from ._ids import Ref, fallback_parent_id, parse_child_id, parse_control, parse_id
 from ._records import MAX_THROTTLES, TaskError, TaskRecord

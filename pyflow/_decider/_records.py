@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, NamedTuple
 
-from .._tasks import Task
+from .._workflow._tasks import Task
 
 Phase = Literal["waiting", "scheduled", "running", "retry_wait", "completed", "failed", "canceled"]
 RetryTimer = Literal["none", "open", "fired"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._tasks import ActivityTask, LambdaTask, Task, TimerTask, WorkflowTask
+from .._workflow._tasks import ActivityTask, LambdaTask, Task, TimerTask, WorkflowTask
 from . import _ids
 
 if TYPE_CHECKING:

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from .._payload import decode
-from .._tasks import TaskKind
-from .._workflow import Workflow
+from .._workflow._definition import Workflow
+from .._workflow._payload import decode
+from .._workflow._tasks import TaskKind
 from ._decide import replay
 from ._history import History
 from ._records import TaskError, TaskRecord

@@ -9,9 +9,9 @@ from typing import Any
 
 import click
 
-from .._events import CLOSE_STATUS
-from .._payload import decode
-from .._workflow import Workflow
+from .._decider._events import CLOSE_STATUS
+from .._workflow._definition import Workflow
+from .._workflow._payload import decode
 from . import _render as r
 from ._client import aws_options, options
 from ._errors import CliError

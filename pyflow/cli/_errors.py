@@ -12,7 +12,7 @@ from typing import IO, Any
 import click
 from botocore import exceptions as bce
 
-from .._errors import PyflowError
+from .._exceptions import PyflowError
 
 LOCAL_HINT = (
     "for the local engine, run `pyflow local serve` and pass --endpoint-url "
@@ -91,7 +91,7 @@ def translate(exc: BaseException) -> CliError | None:
 
 
 def _runtime_hint(exc: PyflowError) -> str | None:
-    from .._runtime import UnknownDomainError, UnknownExecutionError, UnknownTypeError
+    from .._exceptions import UnknownDomainError, UnknownExecutionError, UnknownTypeError
 
     if isinstance(exc, UnknownDomainError):
         return "`pyflow register MODULE` creates the domain and registers the workflow types"

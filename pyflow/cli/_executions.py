@@ -33,7 +33,7 @@ def _unknown_execution(workflow_id: str, open_only: bool = False) -> CliError:
 def _is_unknown_execution(exc: BaseException) -> bool:
     from botocore.exceptions import ClientError
 
-    from .._runtime import UnknownExecutionError
+    from .._exceptions import UnknownExecutionError
 
     if isinstance(exc, UnknownExecutionError):
         return True
@@ -281,7 +281,7 @@ def resolve_run_id(client: SWFClient, workflow_id: str, run_id: str | None) -> s
     """`run_id`, or the open run with this workflow id, else the latest closed one."""
     if run_id:
         return run_id
-    from .._runtime._outcome import latest_run_id
+    from .._client._outcome import latest_run_id
 
     try:
         return latest_run_id(client, options().domain, workflow_id)
@@ -291,7 +291,7 @@ def resolve_run_id(client: SWFClient, workflow_id: str, run_id: str | None) -> s
 
 
 def read_history(workflow_id: str, run_id: str | None) -> tuple[str, list[Any]]:
-    from .._runtime._outcome import read_history as read
+    from .._client._outcome import read_history as read
 
     client = options().client()
     run = resolve_run_id(client, workflow_id, run_id)

@@ -11,8 +11,8 @@ import json
 from collections.abc import Mapping
 from typing import Protocol
 
-from .._tasks import ActivityTask, LambdaTask, SignalTask, Task, TimerTask, WorkflowTask
-from .._workflow import Workflow
+from .._workflow._definition import Workflow
+from .._workflow._tasks import ActivityTask, LambdaTask, SignalTask, Task, TimerTask, WorkflowTask
 from ._render import state_label
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from .._workflow import Workflow
+from .._workflow._definition import Workflow
 from ._client import aws_options, options
 from ._errors import CliError
 from ._executions import read_history, run_id_option

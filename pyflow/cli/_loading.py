@@ -15,10 +15,10 @@ from collections.abc import Callable, Iterable
 from types import ModuleType
 from typing import Any
 
-from .._activity import Activity
-from .._errors import PyflowError
-from .._tasks import ActivityTask, LambdaTask, WorkflowTask
-from .._workflow import Workflow
+from .._exceptions import PyflowError
+from .._workflow._activity import Activity
+from .._workflow._definition import Workflow
+from .._workflow._tasks import ActivityTask, LambdaTask, WorkflowTask
 from ._errors import CliError
 
 PATH_HINT = "run pyflow from the directory that holds the module, or add it to PYTHONPATH"

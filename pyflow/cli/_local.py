@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from .._runtime import DEFAULT_DECIDER_TASK_LIST
+from .._client import DEFAULT_DECIDER_TASK_LIST
 from ._client import DEFAULT_DOMAIN, is_loopback
 from ._errors import CliError
 from ._loading import import_module, lambda_handlers, load_object, load_workflows

@@ -8,9 +8,9 @@ from typing import Any
 
 import click
 
-from .._activity import Activity
-from .._tasks import SignalTask
-from .._workflow import Workflow
+from .._workflow._activity import Activity
+from .._workflow._definition import Workflow
+from .._workflow._tasks import SignalTask
 from . import _render as r
 from ._errors import CliError
 from ._graph import describe_task
@@ -203,7 +203,7 @@ def _execute(
     progress: _Progress,
 ) -> Any:
     from .. import local
-    from .._runtime import OutcomeTimeoutError
+    from .._exceptions import OutcomeTimeoutError
 
     clock = "virtual time" if virtual_time else "real time"
     click.echo(

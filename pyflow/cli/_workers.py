@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from .._runtime import DEFAULT_DECIDER_TASK_LIST
+from .._client import DEFAULT_DECIDER_TASK_LIST
 from . import _render as r
 from ._client import aws_options, options
 from ._errors import CliError
@@ -210,7 +210,7 @@ def worker(
     """Run the @pyflow.activity functions in TARGET for the tasks on their task list."""
     import pyflow
 
-    from .._runtime import ensure_activity_registered
+    from .._client import ensure_activity_registered
 
     activities = load_activities(target)
     opts = options()

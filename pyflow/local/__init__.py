@@ -1,7 +1,8 @@
 """The embedded SWF engine: run and test pyflow workflows offline, through real boto3.
 
-`LocalSWF` is the engine; `run` and `RunOutcome` (one execution end to end) come from the
-runtime's `_run` module and are imported on first use.
+`LocalSWF` is the engine. `run` and `RunOutcome` (one execution end to end) live in
+`pyflow.testing`, which is built on this engine; they are also reachable here, as documented,
+and imported on first use because `pyflow.testing` imports this package.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ __all__ = ["EngineStats", "LocalSWF", "RunOutcome", "SWFFault", "run"]
 
 def __getattr__(name: str) -> Any:
     if name in ("run", "RunOutcome"):
-        from . import _run
+        from .. import testing
 
-        return getattr(_run, name)
+        return getattr(testing, name)
     raise AttributeError(f"module 'pyflow.local' has no attribute {name!r}")

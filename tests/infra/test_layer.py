@@ -49,7 +49,7 @@ def test_layer_holds_pyflow_the_workflows_and_their_dependencies(
     assert sorted(p.name for p in asset.iterdir()) == ["python"]
     for path in (
         "pyflow/__init__.py",
-        "pyflow/_runtime/_decider_loop.py",
+        "pyflow/_worker/_decider.py",
         "workflows/__init__.py",
         "workflows/string_transformer.py",
         "boto3/__init__.py",

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 import pyflow
-from pyflow._inputs import assemble_input, build_input, encode_input, workflow_output
+from pyflow._workflow._inputs import assemble_input, build_input, encode_input, workflow_output
 
 
 def seed() -> pyflow.Workflow:

@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pyflow._payload import TRUNCATION_MARKER, decode, encode, truncate
+from pyflow._workflow._payload import TRUNCATION_MARKER, decode, encode, truncate
 
 
 def test_plain_string_input_is_not_json() -> None:

@@ -13,7 +13,7 @@ import pytest
 from botocore.awsrequest import AWSResponse
 
 import pyflow
-from pyflow._runtime import DEFAULT_DECIDER_TASK_LIST
+from pyflow._client import DEFAULT_DECIDER_TASK_LIST
 from pyflow.local import LocalSWF
 
 from .conftest import DOMAIN

@@ -19,8 +19,8 @@ from botocore.awsrequest import AWSResponse
 
 import pyflow
 import pyflow._decider
-from pyflow._runtime import _loop, _retry
-from pyflow._runtime._client import CLIENT_CONFIG
+from pyflow._client._factory import CLIENT_CONFIG
+from pyflow._worker import _loop, _retry
 from pyflow.local import LocalSWF
 
 from .harness import DECIDERS, register, running, start

@@ -8,17 +8,17 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from .._names import check_swf_name
-from .._payload import MAX_DATA, encode
-from ._client import fault_code, fault_message, resolve_client
-from ._errors import (
+from .._exceptions import (
     DeprecatedError,
     SWFError,
     UnknownExecutionError,
     UnknownTypeError,
     WorkflowAlreadyStartedError,
 )
-from ._logging import ExecutionLogger, runtime_log
+from .._logging import ExecutionLogger, runtime_log
+from .._workflow._names import check_swf_name
+from .._workflow._payload import MAX_DATA, encode
+from ._factory import fault_code, fault_message, resolve_client
 from ._register import domain_exists, unknown_domain
 
 if TYPE_CHECKING:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ._errors import PayloadTooLargeError
+from .._exceptions import PayloadTooLargeError
 
 MAX_DATA = 32_768
 """SWF's limit for input, result, details and control (characters)."""

@@ -132,8 +132,8 @@ class Backoff:
         domain, or arguments botocore rejects."""
         from botocore.exceptions import ParamValidationError
 
-        from ._client import fault_code
-        from ._register import unknown_domain
+        from .._client._factory import fault_code
+        from .._client._register import unknown_domain
 
         if fault_code(exc) == "UnknownResourceFault":
             raise unknown_domain(domain) from exc

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any, cast
 
 from botocore.exceptions import ClientError
 
-from .._events import CLOSE_STATUS
-from .._payload import decode
-from .._workflow import Workflow
-from ._client import fault_code, fault_message, resolve_client
-from ._errors import OutcomeTimeoutError, SWFError, UnknownExecutionError
+from .._decider._events import CLOSE_STATUS
+from .._exceptions import OutcomeTimeoutError, SWFError, UnknownExecutionError
+from .._workflow._definition import Workflow
+from .._workflow._payload import decode
+from ._factory import fault_code, fault_message, resolve_client
 from ._register import domain_exists, unknown_domain
 
 if TYPE_CHECKING:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Final, TypeVar
 
-from ._errors import CycleError, DefinitionError, DependencyError, DuplicateTaskError
+from .._exceptions import CycleError, DefinitionError, DependencyError, DuplicateTaskError
 from ._names import check_swf_name
 from ._tasks import MAX_DURATION, StartTask, Task
 

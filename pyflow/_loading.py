@@ -13,9 +13,9 @@ import sys
 from types import ModuleType
 from typing import Any, TypeVar
 
-from .._activity import Activity
-from .._errors import PyflowError
-from .._workflow import Workflow
+from ._exceptions import PyflowError
+from ._workflow._activity import Activity
+from ._workflow._definition import Workflow
 
 T = TypeVar("T", Workflow, Activity)
 

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any, Final
 
 from botocore.exceptions import ClientError
 
-from .._activity import Activity
-from .._workflow import Workflow
-from ._catalog import ActivityUse, activity_uses, workflow_closure
-from ._client import fault_code, fault_message, resolve_client
-from ._errors import DeprecatedError, SWFError, UnknownDomainError
-from ._logging import runtime_log
+from .._exceptions import DeprecatedError, SWFError, UnknownDomainError
+from .._logging import runtime_log
+from .._workflow._activity import Activity
+from .._workflow._catalog import ActivityUse, activity_uses, workflow_closure
+from .._workflow._definition import Workflow
+from ._factory import fault_code, fault_message, resolve_client
 
 if TYPE_CHECKING:
     from mypy_boto3_swf import SWFClient

@@ -9,10 +9,10 @@ import traceback
 from collections.abc import Mapping
 from typing import Any
 
-from ._errors import PayloadTooLargeError, TaskInputError
+from .._exceptions import PayloadTooLargeError, TaskInputError
+from ._definition import Workflow
 from ._payload import MAX_DATA, encode, truncate
 from ._tasks import Task
-from ._workflow import Workflow
 
 
 def assemble_input(task: Task, outputs: Mapping[str, Any]) -> Any:

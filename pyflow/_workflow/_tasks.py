@@ -13,13 +13,13 @@ import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
 
+from .._exceptions import DefinitionError, InvalidNameError
 from ._activity import Activity
-from ._errors import DefinitionError, InvalidNameError
 from ._names import check_swf_name, lambda_name_problem
 from ._payload import is_json
 
 if TYPE_CHECKING:
-    from ._workflow import Workflow
+    from ._definition import Workflow
 
 TaskKind = Literal["start", "lambda", "activity", "workflow", "signal", "timer"]
 
@@ -228,7 +228,7 @@ class WorkflowTask(Task):
         execution_timeout: int | None = None,
         **common: Any,
     ) -> None:
-        from ._workflow import Workflow
+        from ._definition import Workflow
 
         super().__init__(name=name, **common)
         where = f"task {name!r}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ._errors import InvalidNameError
+from .._exceptions import InvalidNameError
 
 # SWF's rule for ids, type names, versions, task lists and domains (botocore model docs):
 # no ':', '/', '|', no control characters, and not the literal 'arn'.

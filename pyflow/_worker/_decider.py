@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
-from .._names import check_swf_name
-from .._payload import MAX_DATA, MAX_REASON, truncate
-from .._workflow import Workflow
-from ._catalog import TypeKey, workflow_closure
-from ._client import fault_code, resolve_client
-from ._logging import ExecutionLogger, decider_log, for_execution
+from .._client._factory import fault_code, resolve_client
+from .._client._register import DEFAULT_DECIDER_TASK_LIST
+from .._logging import ExecutionLogger, decider_log, for_execution
+from .._workflow._catalog import TypeKey, workflow_closure
+from .._workflow._definition import Workflow
+from .._workflow._names import check_swf_name
+from .._workflow._payload import MAX_DATA, MAX_REASON, truncate
 from ._loop import Backoff, PollInterrupted, StopControl, run_loop
-from ._register import DEFAULT_DECIDER_TASK_LIST
 from ._retry import persist
 
 if TYPE_CHECKING:

@@ -18,15 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .._activity import Activity
-from .._errors import PyflowError
-from .._names import check_swf_name
-from .._payload import MAX_DATA, MAX_REASON, decode, encode, truncate
-from ._catalog import TypeKey, activity_map
-from ._client import fault_code, resolve_client
-from ._decider_loop import default_identity
-from ._errors import ActivityCanceledError
-from ._logging import ExecutionLogger, for_execution, worker_log
+from .._client._factory import fault_code, resolve_client
+from .._exceptions import ActivityCanceledError, PyflowError
+from .._logging import ExecutionLogger, for_execution, worker_log
+from .._workflow._activity import Activity
+from .._workflow._catalog import TypeKey, activity_map
+from .._workflow._names import check_swf_name
+from .._workflow._payload import MAX_DATA, MAX_REASON, decode, encode, truncate
+from ._decider import default_identity
 from ._loop import Backoff, PollInterrupted, StopControl, run_loop
 from ._retry import persist
 

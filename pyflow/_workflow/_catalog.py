@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .._activity import Activity
-from .._errors import PyflowError
-from .._tasks import ActivityTask, WorkflowTask
-from .._workflow import Workflow
+from .._exceptions import PyflowError
+from ._activity import Activity
+from ._definition import Workflow
+from ._tasks import ActivityTask, WorkflowTask
 
 TypeKey = tuple[str, str]
 """(name, version) of an SWF workflow or activity type."""

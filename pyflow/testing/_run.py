@@ -12,29 +12,28 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .._activity import Activity
-from .._errors import PyflowError
-from .._runtime._catalog import activity_map, decider_task_lists, workflow_closure
-from .._runtime._decider_loop import poll_for_executions
-from .._runtime._errors import OutcomeTimeoutError
-from .._runtime._outcome import (
+from .._client._executions import signal_workflow, start_workflow
+from .._client._outcome import (
     Outcome,
     get_outcome,
     latest_run_id,
     read_history,
     wait_closed,
 )
-from .._runtime._register import ensure_domain_registered, ensure_workflow_registered
-from .._runtime._start import signal_workflow, start_workflow
-from .._runtime._worker import poll_for_activities
-from .._tasks import ActivityTask, LambdaTask, WorkflowTask
-from .._workflow import Workflow
+from .._client._register import ensure_domain_registered, ensure_workflow_registered
+from .._exceptions import OutcomeTimeoutError, PyflowError
+from .._worker._activities import poll_for_activities
+from .._worker._decider import poll_for_executions
+from .._workflow._activity import Activity
+from .._workflow._catalog import activity_map, decider_task_lists, workflow_closure
+from .._workflow._definition import Workflow
+from .._workflow._tasks import ActivityTask, LambdaTask, WorkflowTask
 
 if TYPE_CHECKING:
     from mypy_boto3_swf import SWFClient
 
     from .._decider import TaskState
-    from ._engine import LocalSWF
+    from ..local._engine import LocalSWF
 
 LOCAL_DOMAIN = "pyflow-local"
 LOCAL_TASK_LIST = "pyflow-decisions"
@@ -72,7 +71,7 @@ def run(
     `on_task(task_state)` is called from this thread each time a top-level task is seen in a
     new state (for progress displays).
     """
-    from ._engine import LocalSWF
+    from ..local._engine import LocalSWF
 
     workflows = workflow_closure(workflow)
     served = activity_map(activities or [])
