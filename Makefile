@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # The install is redone only when the project's dependency list changes.
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-16)
 
-.PHONY: test lint typecheck unit demo bench synth venv clean
+.PHONY: test test-unit lint typecheck pytest demo bench synth venv clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,10 +24,15 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict pyflow
 
-unit: $(STAMP)
+pytest: $(STAMP)
 	$(BIN)/pytest
 
-test: lint typecheck unit
+# Everything CI runs: lint, types, and every test (unit, functional, integration, infra).
+test: lint typecheck pytest
+
+# The pure tests (model, decider, rendering): no engine, no threads; well under 30 s.
+test-unit: $(STAMP)
+	$(BIN)/pytest tests/unit
 
 # Runs the StringTransformer example on the embedded engine: no AWS account needed.
 demo: $(STAMP)
