@@ -1,19 +1,28 @@
-"""Everything done to SWF on a caller's behalf: the one boto3 factory, registration, starting,
-signalling, cancelling and reading executions, with SWF's faults turned into pyflow errors."""
+"""Everything done to SWF on a caller's behalf: `Client`, the one boto3 factory, registration,
+starting, signalling, cancelling, terminating, listing and reading executions, and the one
+translation of SWF's faults into pyflow errors."""
 
-from ._executions import cancel_workflow, signal_workflow, start_workflow
-from ._factory import default_client
-from ._outcome import Outcome, get_outcome, wait_for_outcome
-from ._register import (
-    DEFAULT_DECIDER_TASK_LIST,
+from ._client import DEFAULT_DOMAIN, Client, as_client
+from ._factory import default_client, swf_client
+from ._functions import (
+    cancel_workflow,
     ensure_activity_registered,
     ensure_domain_registered,
     ensure_workflow_registered,
+    get_outcome,
+    signal_workflow,
+    start_workflow,
+    wait_for_outcome,
 )
+from ._outcome import Outcome
+from ._register import DEFAULT_DECIDER_TASK_LIST
 
 __all__ = [
     "DEFAULT_DECIDER_TASK_LIST",
+    "DEFAULT_DOMAIN",
+    "Client",
     "Outcome",
+    "as_client",
     "cancel_workflow",
     "default_client",
     "ensure_activity_registered",
@@ -22,5 +31,6 @@ __all__ = [
     "get_outcome",
     "signal_workflow",
     "start_workflow",
+    "swf_client",
     "wait_for_outcome",
 ]

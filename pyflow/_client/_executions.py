@@ -1,4 +1,5 @@
-"""Starting, signalling and cancelling executions, with SWF's faults turned into clear errors."""
+"""Starting, signalling, cancelling and terminating executions: the requests SWF takes, built
+and checked here, with SWF's faults translated by `_faults`."""
 
 from __future__ import annotations
 
@@ -8,28 +9,24 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from .._exceptions import (
-    DeprecatedError,
-    SWFError,
-    UnknownExecutionError,
-    UnknownTypeError,
-    WorkflowAlreadyStartedError,
-)
+from .._exceptions import ArgumentTypeError, InvalidArgumentError
 from .._logging import ExecutionLogger, runtime_log
 from .._workflow._names import check_swf_name
 from .._workflow._payload import MAX_DATA, encode
-from ._factory import fault_code, fault_message, resolve_client
-from ._register import domain_exists, unknown_domain
+from ._faults import execution_error, fault_code, start_error
 
 if TYPE_CHECKING:
     from mypy_boto3_swf import SWFClient
 
+CHILD_POLICIES = ("TERMINATE", "REQUEST_CANCEL", "ABANDON")
+
 MAX_TAGS = 5
 
 
-def start_workflow(
-    *,
+def start(
+    swf: SWFClient,
     domain: str,
+    *,
     workflow_name: str,
     workflow_version: str,
     task_list: str | None = None,
@@ -38,21 +35,10 @@ def start_workflow(
     workflow_id: str | None = None,
     tags: Sequence[str] | None = None,
     execution_timeout: int | None = None,
-    client: SWFClient | None = None,
 ) -> str:
-    """Start an execution and return its workflow id (`<name>-<uuid4>` unless given).
-
-    Safe under botocore's retries: if SWF started the execution but its answer was lost and
-    the retried call finds the execution already started, the generated id is returned (it
-    is unique, so the open execution is this call's). A `workflow_id` given by the caller
-    still raises WorkflowAlreadyStartedError, since pyflow cannot tell whose execution it is.
-
-    `input` is any JSON value; it is JSON-encoded, so `input="World"` reaches the start task
-    as the string 'World'. `task_list`, `lambda_role` and `execution_timeout` (seconds)
-    default to the workflow type's registered defaults (the task list of a type registered
-    by `ensure_workflow_registered` without one is DEFAULT_DECIDER_TASK_LIST,
-    'pyflow-decider').
-    """
+    """Start an execution and return its workflow id; `pyflow.start_workflow` documents the
+    arguments. Safe under botocore's retries: a generated id that SWF reports as already open
+    was opened by an earlier attempt of this very call (see `_started_by_an_earlier_attempt`)."""
     generated = workflow_id is None
     if workflow_id is None:
         workflow_id = f"{workflow_name[:200]}-{uuid.uuid4()}"
@@ -72,12 +58,11 @@ def start_workflow(
         args["tagList"] = _check_tags(tags)
     if execution_timeout is not None:
         args["executionStartToCloseTimeout"] = str(_positive_seconds(execution_timeout))
-    swf = resolve_client(client)
     try:
         run_id = swf.start_workflow_execution(**args)["runId"]
     except ClientError as exc:
         if not (generated and _started_by_an_earlier_attempt(exc)):
-            raise _start_error(
+            raise start_error(
                 exc, swf, domain, workflow_name, workflow_version, workflow_id
             ) from exc
         run_id = "?"  # SWF's answer with the runId was lost; get_outcome finds the run
@@ -98,14 +83,14 @@ def _started_by_an_earlier_attempt(exc: ClientError) -> bool:
     return isinstance(retries, int) and retries > 0
 
 
-def signal_workflow(
-    *,
+def signal(
+    swf: SWFClient,
     domain: str,
+    *,
     workflow_id: str,
     signal_name: str,
     input: Any = None,
     run_id: str | None = None,
-    client: SWFClient | None = None,
 ) -> None:
     """Send a signal to an open execution; `input` (any JSON value) becomes the SignalTask's
     output. Without `run_id` the signal goes to the execution's current open run."""
@@ -119,100 +104,84 @@ def signal_workflow(
     }
     if run_id is not None:
         args["runId"] = run_id
-    swf = resolve_client(client)
     try:
         swf.signal_workflow_execution(**args)
     except ClientError as exc:
-        raise _execution_error(exc, swf, domain, workflow_id, f"signal {signal_name!r}") from exc
+        doing = f"deliver signal {signal_name!r}"
+        raise execution_error(exc, swf, domain, workflow_id, doing) from exc
     ExecutionLogger(runtime_log, workflow_id, run_id or "?").info("sent signal %r", signal_name)
 
 
-def cancel_workflow(
-    *,
-    domain: str,
-    workflow_id: str,
-    run_id: str | None = None,
-    client: SWFClient | None = None,
+def cancel(
+    swf: SWFClient, domain: str, *, workflow_id: str, run_id: str | None = None
 ) -> None:
     """Ask an open execution to cancel: its decider cancels the open tasks and closes it as
     CANCELED (unlike TerminateWorkflowExecution, which stops it at once)."""
     args: dict[str, Any] = {"domain": domain, "workflowId": workflow_id}
     if run_id is not None:
         args["runId"] = run_id
-    swf = resolve_client(client)
     try:
         swf.request_cancel_workflow_execution(**args)
     except ClientError as exc:
-        raise _execution_error(exc, swf, domain, workflow_id, "cancel request") from exc
+        raise execution_error(exc, swf, domain, workflow_id, "deliver the cancel request") from exc
     ExecutionLogger(runtime_log, workflow_id, run_id or "?").info("requested cancellation")
+
+
+def terminate(
+    swf: SWFClient,
+    domain: str,
+    *,
+    workflow_id: str,
+    run_id: str | None = None,
+    reason: str | None = None,
+    details: str | None = None,
+    child_policy: str | None = None,
+) -> None:
+    """Close an open execution at once, with no decider involved (cancel lets the decider
+    clean up first). `child_policy` overrides the execution's for its children."""
+    args: dict[str, Any] = {"domain": domain, "workflowId": workflow_id}
+    if child_policy is not None:
+        policy = child_policy.upper()
+        if policy not in CHILD_POLICIES:
+            raise InvalidArgumentError(
+                f"child_policy must be one of {', '.join(CHILD_POLICIES)}, not {child_policy!r}"
+            )
+        args["childPolicy"] = policy
+    for key, value, limit in (("runId", run_id, None), ("reason", reason, 256),
+                              ("details", details, MAX_DATA)):
+        if value is not None:
+            args[key] = value if limit is None else value[:limit]
+    try:
+        swf.terminate_workflow_execution(**args)
+    except ClientError as exc:
+        raise execution_error(exc, swf, domain, workflow_id, "terminate it") from exc
+    ExecutionLogger(runtime_log, workflow_id, run_id or "?").info("terminated: %s", reason)
 
 
 def _encode_arg(value: Any, what: str) -> str:
     try:
         return encode(value, what=what, limit=MAX_DATA)
     except (TypeError, ValueError) as exc:
-        raise TypeError(f"{what} must be a JSON value: {exc}") from exc
+        raise ArgumentTypeError(f"{what} must be a JSON value: {exc}") from exc
 
 
 def _check_tags(tags: Sequence[str]) -> list[str]:
     if isinstance(tags, str):
-        raise TypeError("tags must be a list of strings, not a single string")
+        raise ArgumentTypeError("tags must be a list of strings, not a single string")
     tag_list = list(tags)
     if len(tag_list) > MAX_TAGS:
-        raise ValueError(f"SWF allows at most {MAX_TAGS} tags per execution, not {len(tag_list)}")
+        raise InvalidArgumentError(
+            f"SWF allows at most {MAX_TAGS} tags per execution, not {len(tag_list)}"
+        )
     for tag in tag_list:
         if not isinstance(tag, str) or len(tag) > 256:
-            raise ValueError(f"tag {tag!r} must be a string of at most 256 characters")
+            raise InvalidArgumentError(f"tag {tag!r} must be a string of at most 256 characters")
     return tag_list
 
 
 def _positive_seconds(value: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"execution_timeout must be a positive whole number of seconds: {value!r}")
+        raise InvalidArgumentError(
+            f"execution_timeout must be a positive whole number of seconds: {value!r}"
+        )
     return value
-
-
-def _start_error(
-    exc: ClientError, client: SWFClient, domain: str, name: str, version: str, workflow_id: str
-) -> SWFError:
-    code = fault_code(exc)
-    what = f"workflow type {name!r} version {version!r}"
-    if code == "WorkflowExecutionAlreadyStartedFault":
-        return WorkflowAlreadyStartedError(
-            f"an execution with workflow id {workflow_id!r} is already open in domain "
-            f"{domain!r}; wait for it to close or choose another workflow id",
-            code=code,
-        )
-    if code == "TypeDeprecatedFault":
-        return DeprecatedError(f"{what} is deprecated in domain {domain!r}", code=code)
-    if code == "DefaultUndefinedFault":
-        return SWFError(
-            f"{what} has no registered default for a setting the start request left out "
-            f"({fault_message(exc)}); pass task_list= (or register the type with a default "
-            "task list via pyflow.ensure_workflow_registered(..., task_list=...))",
-            code=code,
-        )
-    if code == "UnknownResourceFault":
-        if not domain_exists(client, domain):
-            return unknown_domain(domain)
-        return UnknownTypeError(
-            f"{what} is not registered in domain {domain!r}; register it with "
-            "pyflow.ensure_workflow_registered(workflow, domain=...)",
-            code=code,
-        )
-    return SWFError(f"SWF refused to start {what}: {code}: {fault_message(exc)}", code=code)
-
-
-def _execution_error(
-    exc: ClientError, client: SWFClient, domain: str, workflow_id: str, what: str
-) -> SWFError:
-    code = fault_code(exc)
-    if code == "UnknownResourceFault":
-        if not domain_exists(client, domain):
-            return unknown_domain(domain)
-        return UnknownExecutionError(
-            f"cannot deliver {what}: no open execution with workflow id {workflow_id!r} in "
-            f"domain {domain!r} ({fault_message(exc)})",
-            code=code,
-        )
-    return SWFError(f"SWF refused the {what} for {workflow_id!r}: {code}: {exc}", code=code)

@@ -12,11 +12,10 @@ from typing import TYPE_CHECKING, Any, cast
 from botocore.exceptions import ClientError
 
 from .._decider._events import CLOSE_STATUS
-from .._exceptions import OutcomeTimeoutError, SWFError, UnknownExecutionError
+from .._exceptions import InvalidArgumentError, OutcomeTimeoutError, UnknownExecutionError
 from .._workflow._definition import Workflow
 from .._workflow._payload import decode
-from ._factory import fault_code, fault_message, resolve_client
-from ._register import domain_exists, unknown_domain
+from ._faults import execution_error
 
 if TYPE_CHECKING:
     from mypy_boto3_swf import SWFClient
@@ -55,17 +54,15 @@ class Outcome:
 
 
 def get_outcome(
-    *,
+    swf: SWFClient,
     domain: str,
     workflow_id: str,
     run_id: str | None = None,
     workflow: Workflow | None = None,
-    client: SWFClient | None = None,
 ) -> Outcome:
     """The execution's outcome now (status 'OPEN' while it runs). Without `run_id`, the open
     run with this workflow id, else the latest closed one. Pass `workflow` (its definition)
     to get each task's state in `tasks`."""
-    swf = resolve_client(client)
     if run_id is None:
         run_id = latest_run_id(swf, domain, workflow_id)
     events = read_history(swf, domain, workflow_id, run_id)
@@ -73,23 +70,21 @@ def get_outcome(
 
 
 def wait_for_outcome(
-    *,
+    swf: SWFClient,
     domain: str,
     workflow_id: str,
     run_id: str | None = None,
     workflow: Workflow | None = None,
     timeout: float | None = None,
-    client: SWFClient | None = None,
 ) -> Outcome:
     """Wait until the execution closes and return its outcome; OutcomeTimeoutError after
     `timeout` seconds (None: wait as long as it takes)."""
-    swf = resolve_client(client)
+    if timeout is not None and timeout < 0:
+        raise InvalidArgumentError(f"timeout must be None or >= 0 seconds, not {timeout!r}")
     if run_id is None:
         run_id = latest_run_id(swf, domain, workflow_id)
     wait_closed(swf, domain, workflow_id, run_id, timeout=timeout)
-    return get_outcome(
-        domain=domain, workflow_id=workflow_id, run_id=run_id, workflow=workflow, client=swf
-    )
+    return get_outcome(swf, domain, workflow_id, run_id, workflow)
 
 
 def wait_closed(
@@ -239,14 +234,5 @@ def _outcome_without_definition(
     )
 
 
-def _read_error(exc: ClientError, client: SWFClient, domain: str, workflow_id: str) -> SWFError:
-    code = fault_code(exc)
-    if code == "UnknownResourceFault":
-        if not domain_exists(client, domain):
-            return unknown_domain(domain)
-        return UnknownExecutionError(
-            f"no execution with workflow id {workflow_id!r} in domain {domain!r} "
-            f"({fault_message(exc)})",
-            code=code,
-        )
-    return SWFError(f"SWF refused to describe {workflow_id!r}: {code}: {exc}", code=code)
+def _read_error(exc: ClientError, client: SWFClient, domain: str, workflow_id: str) -> Exception:
+    return execution_error(exc, client, domain, workflow_id, "describe it", open_only=False)

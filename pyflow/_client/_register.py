@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any, Final
 
 from botocore.exceptions import ClientError
 
-from .._exceptions import DeprecatedError, SWFError, UnknownDomainError
+from .._exceptions import ArgumentTypeError, DeprecatedError, InvalidArgumentError
 from .._logging import runtime_log
 from .._workflow._activity import Activity
 from .._workflow._catalog import ActivityUse, activity_uses, workflow_closure
 from .._workflow._definition import Workflow
-from ._factory import fault_code, fault_message, resolve_client
+from ._faults import fault_code, swf_error, unknown_domain
 
 if TYPE_CHECKING:
     from mypy_boto3_swf import SWFClient
@@ -28,18 +28,17 @@ DEFAULT_DECIDER_TASK_LIST: Final = "pyflow-decider"
 the CDK stack's decider polls it too unless configured otherwise."""
 
 
-def ensure_domain_registered(
-    domain: str, *, retention_days: int = 30, client: SWFClient | None = None
-) -> None:
+def register_domain(swf: SWFClient, domain: str, *, retention_days: int = 30) -> None:
     """Register `domain` unless it exists; a deprecated domain is an error (it accepts no work).
 
     `retention_days` (0-90) is how long SWF keeps closed executions' histories.
     """
     if isinstance(retention_days, bool) or not isinstance(retention_days, int):
-        raise TypeError(f"retention_days must be a whole number of days, not {retention_days!r}")
+        raise ArgumentTypeError(
+            f"retention_days must be a whole number of days, not {retention_days!r}"
+        )
     if not 0 <= retention_days <= 90:
-        raise ValueError(f"retention_days must be between 0 and 90, not {retention_days}")
-    swf = resolve_client(client)
+        raise InvalidArgumentError(f"retention_days must be between 0 and 90, not {retention_days}")
     try:
         swf.register_domain(
             name=domain, workflowExecutionRetentionPeriodInDays=str(retention_days)
@@ -47,7 +46,7 @@ def ensure_domain_registered(
         runtime_log.info("registered SWF domain %r", domain)
     except ClientError as exc:
         if fault_code(exc) != "DomainAlreadyExistsFault":
-            raise _swf_error(exc, f"registering domain {domain!r}") from exc
+            raise swf_error(exc, f"registering domain {domain!r}") from exc
     check_domain(domain, swf)
 
 
@@ -58,7 +57,7 @@ def check_domain(domain: str, client: SWFClient) -> None:
     except ClientError as exc:
         if fault_code(exc) == "UnknownResourceFault":
             raise unknown_domain(domain) from exc
-        raise _swf_error(exc, f"describing domain {domain!r}") from exc
+        raise swf_error(exc, f"describing domain {domain!r}") from exc
     if info.get("status") == "DEPRECATED":
         raise DeprecatedError(
             f"SWF domain {domain!r} is deprecated and accepts no new work; undeprecate it "
@@ -67,45 +66,16 @@ def check_domain(domain: str, client: SWFClient) -> None:
         )
 
 
-def domain_exists(client: SWFClient, domain: str) -> bool:
-    """Whether `domain` exists, to tell an unknown domain from an unknown execution or type
-    (SWF reports both as UnknownResourceFault). True when SWF cannot say (another fault), so
-    the caller reports its own error rather than a guess."""
-    try:
-        client.describe_domain(name=domain)
-    except ClientError as exc:
-        return fault_code(exc) != "UnknownResourceFault"
-    return True
-
-
-def unknown_domain(domain: str) -> UnknownDomainError:
-    return UnknownDomainError(
-        f"SWF domain {domain!r} does not exist in this account and region; create it with "
-        f"pyflow.ensure_domain_registered({domain!r}) or deploy the pyflow CDK stack",
-        code="UnknownResourceFault",
-    )
-
-
-def ensure_workflow_registered(
+def register_workflow(
+    swf: SWFClient,
+    domain: str,
     workflow: Workflow,
     *,
-    domain: str,
     task_list: str | None = None,
     lambda_role: str | None = None,
-    client: SWFClient | None = None,
 ) -> None:
-    """Register `workflow`'s type, its pyflow child workflows' types and its activity types.
-
-    Idempotent. Each workflow type's default task list is its own `task_list`, else
-    `task_list` given here, else DEFAULT_DECIDER_TASK_LIST ('pyflow-decider', which
-    `poll_for_executions` and the CDK stack's decider poll by default). A type always gets a
-    default, so `start_workflow` without `task_list` (and `aws swf start-workflow-execution`
-    without `--task-list`) work, and so do children started without one; pass `task_list`
-    when your decider polls another list. `lambda_role` becomes the types' default Lambda
-    role, so executions started without one can still run Lambda tasks. Activity types get
-    their `@pyflow.activity` timeouts as defaults ("NONE" where unset).
-    """
-    swf = resolve_client(client)
+    """Register the types `workflow` needs (its own, its pyflow children's, its activities');
+    `pyflow.ensure_workflow_registered` documents the defaults each type gets."""
     check_domain(domain, swf)
     workflows = list(workflow_closure(workflow).values())
     for wf in workflows:
@@ -115,11 +85,8 @@ def ensure_workflow_registered(
         _register_activity_type(use, domain, swf)
 
 
-def ensure_activity_registered(
-    activity: Activity, *, domain: str, client: SWFClient | None = None
-) -> None:
+def register_activity(swf: SWFClient, domain: str, activity: Activity) -> None:
     """Register one `@pyflow.activity` type (idempotent), e.g. for a worker started first."""
-    swf = resolve_client(client)
     check_domain(domain, swf)
     _register_activity(activity.name, activity.version, _activity_defaults(activity), domain, swf)
 
@@ -151,7 +118,7 @@ def _register_workflow_type(
         return
     except ClientError as exc:
         if fault_code(exc) != "TypeAlreadyExistsFault":
-            raise _swf_error(exc, f"registering {what}") from exc
+            raise swf_error(exc, f"registering {what}") from exc
     detail = client.describe_workflow_type(
         domain=domain, workflowType={"name": workflow.name, "version": workflow.version}
     )
@@ -214,7 +181,7 @@ def _register_activity(
         return
     except ClientError as exc:
         if fault_code(exc) != "TypeAlreadyExistsFault":
-            raise _swf_error(exc, f"registering {what}") from exc
+            raise swf_error(exc, f"registering {what}") from exc
     detail = client.describe_activity_type(
         domain=domain, activityType={"name": name, "version": version}
     )
@@ -228,8 +195,3 @@ def _check_not_deprecated(status: str | None, what: str, kind: str) -> None:
             f"undeprecate-{kind}-type) or register a new version",
             code="TypeDeprecatedFault",
         )
-
-
-def _swf_error(exc: ClientError, doing: str) -> SWFError:
-    code = fault_code(exc)
-    return SWFError(f"SWF refused {doing}: {code}: {fault_message(exc)}", code=code)

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .._client._factory import fault_code, resolve_client
+from .._client._client import Client, as_client
+from .._client._faults import fault_code
 from .._exceptions import ActivityCanceledError, PyflowError
 from .._logging import ExecutionLogger, for_execution, worker_log
 from .._workflow._activity import Activity
@@ -100,7 +101,7 @@ def poll_for_activities(
     task_list: str,
     num_iterations: int | None = None,
     identity: str | None = None,
-    client: SWFClient | None = None,
+    client: Client | SWFClient | None = None,
     should_stop: Callable[[], bool] | None = None,
 ) -> None:
     """Run `@pyflow.activity` functions for the tasks on `task_list`, one at a time.
@@ -117,7 +118,7 @@ def poll_for_activities(
         domain=domain,
         task_list=task_list,
         identity=identity or default_identity(),
-        client=resolve_client(client),
+        client=as_client(client, domain).swf,
     )
     run_loop(worker.iterate, num_iterations=num_iterations, should_stop=should_stop)
 

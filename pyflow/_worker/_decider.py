@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
-from .._client._factory import fault_code, resolve_client
+from .. import _decider
+from .._client._client import Client, as_client
+from .._client._faults import fault_code
 from .._client._register import DEFAULT_DECIDER_TASK_LIST
 from .._logging import ExecutionLogger, decider_log, for_execution
 from .._workflow._catalog import TypeKey, workflow_closure
@@ -64,7 +66,7 @@ def poll_for_executions(
     task_list: str = DEFAULT_DECIDER_TASK_LIST,
     num_iterations: int | None = None,
     identity: str | None = None,
-    client: SWFClient | None = None,
+    client: Client | SWFClient | None = None,
     should_stop: Callable[[], bool] | None = None,
 ) -> DeciderStats:
     """Decide executions of `workflows` (and their pyflow children) on `task_list`.
@@ -86,7 +88,7 @@ def poll_for_executions(
         domain=domain,
         task_list=task_list,
         identity=identity or default_identity(),
-        client=resolve_client(client),
+        client=as_client(client, domain).swf,
     )
     run_loop(loop.iterate, num_iterations=num_iterations, should_stop=should_stop)
     return loop.stats
@@ -181,11 +183,9 @@ class _DeciderLoop:
     def _decide(
         self, workflow: Workflow, task: DecisionTaskTypeDef, log: ExecutionLogger
     ) -> list[DecisionTypeDef]:
-        from .._decider import decide
-
         events: list[HistoryEventTypeDef] = task["events"]
         try:
-            decisions = decide(workflow, events, execution=task["workflowExecution"])
+            decisions = _decider.decide(workflow, events, execution=task["workflowExecution"])
         except Exception as exc:  # a decider bug must fail one execution, not the loop
             self.stats.errors += 1
             log.exception("deciding failed; failing the execution")

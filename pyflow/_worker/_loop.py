@@ -22,6 +22,11 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
+from botocore.exceptions import ParamValidationError
+
+from .._client._faults import fault_code, unknown_domain
+from .._exceptions import ArgumentTypeError, InvalidArgumentError
+
 _log = logging.getLogger("pyflow.runtime")
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -99,7 +104,9 @@ def run_loop(
     if num_iterations is not None and (
         isinstance(num_iterations, bool) or not isinstance(num_iterations, int)
     ):
-        raise TypeError(f"num_iterations must be an int or None, not {num_iterations!r}")
+        raise ArgumentTypeError(f"num_iterations must be an int or None, not {num_iterations!r}")
+    if num_iterations is not None and num_iterations < 0:
+        raise InvalidArgumentError(f"num_iterations must be None or >= 0, not {num_iterations}")
     control = StopControl(should_stop)
     with stop_on_signals(control):
         done = 0
@@ -130,11 +137,6 @@ class Backoff:
     ) -> None:
         """Pause before polling again, or raise when polling again cannot help: an unknown
         domain, or arguments botocore rejects."""
-        from botocore.exceptions import ParamValidationError
-
-        from .._client._factory import fault_code
-        from .._client._register import unknown_domain
-
         if fault_code(exc) == "UnknownResourceFault":
             raise unknown_domain(domain) from exc
         if isinstance(exc, ParamValidationError):

@@ -13,11 +13,11 @@ from .._decider._events import CLOSE_STATUS
 from .._workflow._definition import Workflow
 from .._workflow._payload import decode
 from . import _render as r
-from ._client import aws_options, options
 from ._errors import CliError
-from ._executions import json_option, read_history, run_id_option
 from ._history import attributes
 from ._loading import load_workflows
+from ._options import aws_options, json_option, options, run_id_option
+from ._reading import read_history
 from ._timeline import (
     TaskRow,
     add_change_times,

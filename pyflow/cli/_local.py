@@ -11,9 +11,10 @@ from typing import Any
 import click
 
 from .._client import DEFAULT_DECIDER_TASK_LIST
-from ._client import DEFAULT_DOMAIN, is_loopback
+from .._client._factory import is_loopback
 from ._errors import CliError
 from ._loading import import_module, lambda_handlers, load_object, load_workflows
+from ._options import DEFAULT_DOMAIN
 from ._values import parse_mapping
 
 DEFAULT_PORT = 8765

@@ -8,10 +8,9 @@ import click
 
 from .._client import DEFAULT_DECIDER_TASK_LIST
 from . import _render as r
-from ._client import aws_options, options
 from ._errors import CliError
-from ._executions import json_option
 from ._loading import load_activities, load_workflows
+from ._options import aws_options, json_option, options
 
 DEFAULT_TASK_LIST = DEFAULT_DECIDER_TASK_LIST
 """The decider task list of the CDK stack, so CLI deciders and the deployed one agree."""

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from .._exceptions import PyflowError
+
 _SWF_NS = "com.amazonaws.swf.base.model"
 _VALIDATE_NS = "com.amazon.coral.validate"
 
 
-class SWFFault(Exception):
+class SWFFault(PyflowError):
     """An error SWF reports to the caller, named as in the service model so boto3 raises
     the same exception class (`client.exceptions.UnknownResourceFault`, ...)."""
 

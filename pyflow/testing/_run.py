@@ -12,15 +12,14 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .._client._executions import signal_workflow, start_workflow
-from .._client._outcome import (
-    Outcome,
+from .._client._functions import (
+    ensure_domain_registered,
+    ensure_workflow_registered,
     get_outcome,
-    latest_run_id,
-    read_history,
-    wait_closed,
+    signal_workflow,
+    start_workflow,
 )
-from .._client._register import ensure_domain_registered, ensure_workflow_registered
+from .._client._outcome import Outcome, latest_run_id, read_history, wait_closed
 from .._exceptions import OutcomeTimeoutError, PyflowError
 from .._worker._activities import poll_for_activities
 from .._worker._decider import poll_for_executions

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.processes import server  # noqa: F401  (a fixture)
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:

@@ -102,7 +102,7 @@ def test_unknown_profile(invoke: Callable[..., Result]) -> None:
 def test_local_endpoint_needs_no_credentials_or_region(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from pyflow.cli._client import AwsOptions
+    from pyflow.cli._options import AwsOptions
 
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")

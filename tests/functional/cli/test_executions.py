@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 
 import pyflow
 from pyflow.cli._app import cli
-from pyflow.cli._client import AwsOptions
+from pyflow.cli._options import AwsOptions
 from pyflow.local import LocalSWF
 
 ROLE = "arn:aws:iam::123456789012:role/swf-lambda"

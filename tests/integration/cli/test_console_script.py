@@ -7,21 +7,13 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
-PYFLOW = ROOT / ".venv" / "bin" / "pyflow"
+from tests.support.processes import PYFLOW, ROOT
+from tests.support.processes import bare_env as _env
+
 pytestmark = pytest.mark.skipif(not PYFLOW.exists(), reason="needs the project's virtualenv")
-
-
-def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PYFLOW_"))}
-    env.update(AWS_EC2_METADATA_DISABLED="true", AWS_CONFIG_FILE="/dev/null",
-               AWS_SHARED_CREDENTIALS_FILE="/dev/null", **extra)
-    return env
 
 
 def _pyflow(
@@ -49,26 +41,6 @@ def test_help_lists_every_command() -> None:
     for command in ("run", "local", "start", "signal", "cancel", "terminate", "describe",
                     "history", "list", "graph", "register", "decider", "worker"):
         assert f"\n  {command} " in result.stdout, command
-
-
-@pytest.fixture
-def server() -> Iterator[str]:
-    """`pyflow local serve` on a free loopback port, with the example's Lambda handlers."""
-    proc = subprocess.Popen(
-        [str(PYFLOW), "local", "serve", "--port", "0", "--virtual-time",
-         "--lambdas", "handlers.strings", "--register", "workflows"],
-        cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    assert proc.stdout is not None
-    first = proc.stdout.readline()
-    assert first.startswith("pyflow local SWF engine listening on http://127.0.0.1:"), first
-    url = first.split()[-1]
-    try:
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-    assert proc.returncode == 0
 
 
 def test_decider_and_start_processes_against_local_serve(server: str) -> None:

@@ -1,44 +1,37 @@
-"""The boto3 SWF client every command uses, built from the common options.
+"""The connection options every command shares (--domain, --endpoint-url, --region,
+--profile) and the SWF client built from them by the library's one factory.
 
 The endpoint comes from --endpoint-url, else AWS_ENDPOINT_URL_SWF / AWS_ENDPOINT_URL (as boto3
-reads them), else AWS. Talking to a loopback endpoint (`pyflow local serve`) needs no AWS
-account, so missing credentials or region are filled with harmless placeholders there; against
-AWS they are reported as errors before any request is made.
+reads them), else AWS. A loopback endpoint (`pyflow local serve`) needs no AWS account.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import urlparse
 
 import click
 
-from ._errors import LOCAL_HINT, CliError
+from .. import _client
+from .._client import Client, swf_client
+from .._exceptions import ConfigurationError
+from ._errors import CliError
 
 if TYPE_CHECKING:
     from mypy_boto3_swf import SWFClient
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-DEFAULT_DOMAIN = "pyflow"
-LOCAL_REGION = "us-east-1"
-LOCAL_CREDENTIALS = ("pyflow-local", "pyflow-local")
-READ_TIMEOUT = 70
-"""Above SWF's 60-second long poll, so an empty poll is an answer and not a timeout."""
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+run_id_option = click.option("--run-id", help="A specific run (default: the current or latest).")
 
-
-def is_loopback(url: str) -> bool:
-    host = urlparse(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+DEFAULT_DOMAIN = _client.DEFAULT_DOMAIN
+CONNECT_TIMEOUT = 5
+MAX_ATTEMPTS = 3
+"""A person waits at the terminal: fail fast on an unreachable endpoint rather than retry
+for long (the library's pollers retry more)."""
 
 
 @dataclass
@@ -68,49 +61,24 @@ class AwsOptions:
             self._client = make_client(self)
         return self._client
 
+    def pyflow(self) -> Client:
+        """The `pyflow.Client` every command's SWF calls go through."""
+        return Client(self.client(), domain=self.domain)
+
 
 def make_client(opts: AwsOptions) -> SWFClient:
-    """A boto3 SWF client for `opts`, or a CliError saying what is missing."""
-    import boto3
-    from botocore.config import Config
-
-    endpoint = opts.resolved_endpoint
-    if endpoint is not None and urlparse(endpoint).scheme not in ("http", "https"):
-        raise CliError(
-            f"endpoint {endpoint!r} is not an http:// or https:// URL",
-            "for example --endpoint-url http://127.0.0.1:8765 (what `pyflow local serve` prints)",
+    """A boto3 SWF client for `opts` from the library's one factory, or a CliError saying
+    what is missing."""
+    try:
+        return swf_client(
+            endpoint_url=opts.endpoint_url,
+            region=opts.region,
+            profile=opts.profile,
+            connect_timeout=CONNECT_TIMEOUT,
+            max_attempts=MAX_ATTEMPTS,
         )
-    session = boto3.session.Session(profile_name=opts.profile, region_name=opts.region)
-    local = endpoint is not None and is_loopback(endpoint)
-    region = session.region_name or (LOCAL_REGION if endpoint else None)
-    if region is None:
-        raise CliError(
-            "no AWS region configured",
-            "pass --region or set AWS_REGION (or AWS_DEFAULT_REGION); " + LOCAL_HINT,
-        )
-    key_id = secret = None
-    if session.get_credentials() is None:
-        if not local:
-            raise CliError(
-                "no AWS credentials found",
-                "configure credentials (AWS_PROFILE, `aws configure`, environment variables); "
-                + LOCAL_HINT,
-            )
-        key_id, secret = LOCAL_CREDENTIALS
-    config = Config(
-        read_timeout=READ_TIMEOUT,
-        connect_timeout=5,
-        retries={"mode": "standard", "max_attempts": 3},
-    )
-    client: SWFClient = session.client(
-        "swf",
-        region_name=region,
-        endpoint_url=endpoint,
-        config=config,
-        aws_access_key_id=key_id,
-        aws_secret_access_key=secret,
-    )
-    return client
+    except ConfigurationError as exc:
+        raise CliError(str(exc), exc.hint) from exc
 
 
 def _store(field_name: str) -> Callable[[click.Context, click.Parameter, Any], Any]:

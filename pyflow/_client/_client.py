@@ -1,0 +1,215 @@
+"""`pyflow.Client`: one boto3 SWF client and one domain, and everything done to executions.
+
+The seam is this object, as in httpx: create it once (it builds its boto3 client with the one
+factory unless handed one) and pass it around instead of a loose `client=`/`domain=` pair. The
+module-level functions (`pyflow.start_workflow`, ...) build one per call from their arguments
+and delegate here, so there is one implementation of each operation.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from .._exceptions import ArgumentTypeError
+from .._workflow._activity import Activity
+from .._workflow._definition import Workflow
+from . import _executions, _listing, _outcome, _register
+from ._factory import default_client
+from ._outcome import Outcome
+
+if TYPE_CHECKING:
+    from mypy_boto3_swf import SWFClient
+    from mypy_boto3_swf.type_defs import HistoryEventTypeDef, WorkflowExecutionInfoTypeDef
+
+DEFAULT_DOMAIN = "pyflow"
+"""The domain when none is given and PYFLOW_DOMAIN is unset: the CDK stack's and the CLI's."""
+
+
+class Client:
+    """Everything pyflow does to SWF executions, against one domain.
+
+    `swf` is a boto3 SWF client (AWS, moto, or `pyflow.local.LocalSWF().client()`); without
+    one, the process's shared client for the current AWS environment is used (it honours
+    AWS_ENDPOINT_URL_SWF, and a loopback endpoint needs no AWS region or credentials).
+    `domain` defaults to PYFLOW_DOMAIN, else 'pyflow'.
+    """
+
+    def __init__(self, swf: SWFClient | None = None, *, domain: str | None = None) -> None:
+        self.swf: SWFClient = default_client() if swf is None else swf
+        self.domain: str = domain or os.environ.get("PYFLOW_DOMAIN") or DEFAULT_DOMAIN
+
+    def __repr__(self) -> str:
+        return f"pyflow.Client(domain={self.domain!r}, endpoint={self.endpoint!r})"
+
+    @property
+    def endpoint(self) -> str:
+        """The URL requests go to, for messages."""
+        return str(self.swf.meta.endpoint_url)
+
+    # -- registration ---------------------------------------------------------------------
+
+    def register_domain(self, *, retention_days: int = 30) -> None:
+        """Register the domain unless it exists; a deprecated domain is an error."""
+        _register.register_domain(self.swf, self.domain, retention_days=retention_days)
+
+    def register(
+        self,
+        workflow: Workflow,
+        *,
+        task_list: str | None = None,
+        lambda_role: str | None = None,
+    ) -> None:
+        """Register the workflow's type, its pyflow children's and its activity types
+        (idempotent); see `pyflow.ensure_workflow_registered`."""
+        _register.register_workflow(
+            self.swf, self.domain, workflow, task_list=task_list, lambda_role=lambda_role
+        )
+
+    def register_activity(self, activity: Activity) -> None:
+        """Register one `@pyflow.activity` type (idempotent)."""
+        _register.register_activity(self.swf, self.domain, activity)
+
+    # -- operating executions -------------------------------------------------------------
+
+    def start(
+        self,
+        workflow: Workflow | str,
+        *,
+        version: str | None = None,
+        input: Any = None,
+        workflow_id: str | None = None,
+        task_list: str | None = None,
+        lambda_role: str | None = None,
+        tags: Sequence[str] | None = None,
+        execution_timeout: int | None = None,
+    ) -> str:
+        """Start an execution of `workflow` (a definition, or a type name with `version`) and
+        return its workflow id; see `pyflow.start_workflow`."""
+        if isinstance(workflow, Workflow):
+            name, version = workflow.name, version or workflow.version
+        elif isinstance(workflow, str) and isinstance(version, str):
+            name = workflow
+        else:
+            raise ArgumentTypeError(
+                "start() takes a pyflow.Workflow, or a workflow type name and version=, "
+                f"not {workflow!r} with version {version!r}"
+            )
+        return _executions.start(
+            self.swf,
+            self.domain,
+            workflow_name=name,
+            workflow_version=version,
+            task_list=task_list,
+            lambda_role=lambda_role,
+            input=input,
+            workflow_id=workflow_id,
+            tags=tags,
+            execution_timeout=execution_timeout,
+        )
+
+    def signal(
+        self, workflow_id: str, signal_name: str, input: Any = None, *, run_id: str | None = None
+    ) -> None:
+        """Send a signal to an open execution (its current run unless `run_id`)."""
+        _executions.signal(
+            self.swf,
+            self.domain,
+            workflow_id=workflow_id,
+            signal_name=signal_name,
+            input=input,
+            run_id=run_id,
+        )
+
+    def cancel(self, workflow_id: str, *, run_id: str | None = None) -> None:
+        """Ask an open execution to cancel: its decider cancels open work, then closes it."""
+        _executions.cancel(self.swf, self.domain, workflow_id=workflow_id, run_id=run_id)
+
+    def terminate(
+        self,
+        workflow_id: str,
+        *,
+        run_id: str | None = None,
+        reason: str | None = None,
+        details: str | None = None,
+        child_policy: str | None = None,
+    ) -> None:
+        """Close an open execution at once, with no decider involved."""
+        _executions.terminate(
+            self.swf,
+            self.domain,
+            workflow_id=workflow_id,
+            run_id=run_id,
+            reason=reason,
+            details=details,
+            child_policy=child_policy,
+        )
+
+    # -- reading executions ---------------------------------------------------------------
+
+    def latest_run_id(self, workflow_id: str) -> str:
+        """The open run with this workflow id, else the most recently started closed one."""
+        return _outcome.latest_run_id(self.swf, self.domain, workflow_id)
+
+    def history(
+        self, workflow_id: str, run_id: str | None = None
+    ) -> list[HistoryEventTypeDef]:
+        """Every event of the run (the latest one unless `run_id`), oldest first."""
+        run = run_id or self.latest_run_id(workflow_id)
+        return _outcome.read_history(self.swf, self.domain, workflow_id, run)
+
+    def describe(
+        self, workflow_id: str, run_id: str | None = None, *, workflow: Workflow | None = None
+    ) -> Outcome:
+        """The execution as its history shows it now (status 'OPEN' while it runs)."""
+        return _outcome.get_outcome(self.swf, self.domain, workflow_id, run_id, workflow)
+
+    def wait_for_outcome(
+        self,
+        workflow_id: str,
+        run_id: str | None = None,
+        *,
+        workflow: Workflow | None = None,
+        timeout: float | None = None,
+    ) -> Outcome:
+        """Wait until the execution closes and return its outcome (`OutcomeTimeoutError`
+        after `timeout` seconds)."""
+        return _outcome.wait_for_outcome(
+            self.swf, self.domain, workflow_id, run_id, workflow, timeout
+        )
+
+    def list_executions(
+        self,
+        *,
+        status: str = "all",
+        workflow_type: str | None = None,
+        type_version: str | None = None,
+        tag: str | None = None,
+        workflow_id: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 100,
+    ) -> list[WorkflowExecutionInfoTypeDef]:
+        """Executions newest first, open and closed unless `status` says ('open', 'closed' or
+        a close status), filtered by any mix of type, tag, workflow id and start time."""
+        flt = _listing.ExecutionFilter(
+            status=status,
+            workflow_type=workflow_type,
+            type_version=type_version,
+            tag=tag,
+            workflow_id=workflow_id,
+            since=since,
+            until=until,
+        )
+        return _listing.list_executions(self.swf, self.domain, flt, limit=limit)
+
+
+def as_client(client: Client | SWFClient | None, domain: str | None) -> Client:
+    """The `Client` for a call that was given a `pyflow.Client`, a boto3 client or neither."""
+    if isinstance(client, Client):
+        if domain is not None and domain != client.domain:
+            return Client(client.swf, domain=domain)
+        return client
+    return Client(client, domain=domain)
