@@ -17,6 +17,7 @@ import pytest
 
 import pyflow
 from handlers.strings import LAMBDAS
+from pyflow.aws_lambda import Decider
 from pyflow.local import LocalSWF
 from pyflow.local._server import serve
 
@@ -108,7 +109,7 @@ def engine(monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalSWF]:
 @pytest.fixture
 def output(decider: ModuleType, monkeypatch: pytest.MonkeyPatch) -> io.StringIO:
     """Everything the handler logs (Powertools JSON lines), with a fresh cold start."""
-    monkeypatch.setattr(decider, "_workflows", None)
+    monkeypatch.setattr(decider, "decider", Decider())  # a fresh cold start
     stream = io.StringIO()
     decider.logger.registered_handler.setStream(stream)
     return stream

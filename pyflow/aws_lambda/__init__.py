@@ -1,0 +1,18 @@
+"""What the decider Lambda needs, so its handler is decorators plus one call: configuration from
+the environment, cold-start loading and registration of the workflows, the deadline-bounded
+decider loop, and the counters it publishes as metrics.
+
+Powertools stays in the handler (the core library depends on boto3 only): the objects it passes
+in are used through the small protocols below.
+"""
+
+from ._decider import (
+    METRICS,
+    POLL_MARGIN_MS,
+    Decider,
+    DeciderConfig,
+    MetricsSink,
+    TraceSink,
+)
+
+__all__ = ["METRICS", "POLL_MARGIN_MS", "Decider", "DeciderConfig", "MetricsSink", "TraceSink"]
