@@ -7,39 +7,22 @@ time, timers and retry delays take no real time.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .._client._functions import (
-    ensure_domain_registered,
-    ensure_workflow_registered,
-    get_outcome,
-    signal_workflow,
-    start_workflow,
-)
-from .._client._outcome import Outcome, latest_run_id, read_history, wait_closed
+from .._client._outcome import Outcome, read_history
 from .._exceptions import OutcomeTimeoutError, PyflowError
-from .._worker._activities import poll_for_activities
-from .._worker._decider import poll_for_executions
 from .._workflow._activity import Activity
-from .._workflow._catalog import activity_map, decider_task_lists, workflow_closure
+from .._workflow._catalog import activity_map, workflow_closure
 from .._workflow._definition import Workflow
 from .._workflow._tasks import ActivityTask, LambdaTask, WorkflowTask
+from ._environment import LOCAL_DOMAIN, LocalEnvironment
 
 if TYPE_CHECKING:
     from mypy_boto3_swf import SWFClient
 
     from .._decider import TaskState
-    from ..local._engine import LocalSWF
-
-LOCAL_DOMAIN = "pyflow-local"
-LOCAL_TASK_LIST = "pyflow-decisions"
-LOCAL_LAMBDA_ROLE = "arn:aws:iam::000000000000:role/pyflow-local"
-"""Any role ARN lets the engine run Lambda tasks (SWF refuses them without one)."""
-WORKERS_PER_TASK_LIST = 4
-"""Activity worker threads per task list, so parallel activities run in parallel."""
 
 
 @dataclass(frozen=True)
@@ -70,80 +53,38 @@ def run(
     `on_task(task_state)` is called from this thread each time a top-level task is seen in a
     new state (for progress displays).
     """
-    from ..local._engine import LocalSWF
-
     workflows = workflow_closure(workflow)
     served = activity_map(activities or [])
     _check_runnable(list(workflows.values()), dict(lambdas or {}), served)
-    with LocalSWF(virtual_time=virtual_time) as engine:
-        for name, handler in (lambdas or {}).items():
-            engine.add_lambda(name, handler)
-        client = engine.client()
-        ensure_domain_registered(LOCAL_DOMAIN, retention_days=1, client=client)
-        ensure_workflow_registered(
-            workflow,
-            domain=LOCAL_DOMAIN,
-            task_list=LOCAL_TASK_LIST,
-            lambda_role=LOCAL_LAMBDA_ROLE,
-            client=client,
-        )
-        pollers = _Pollers(engine)
-        try:
-            pollers.start_deciders(list(workflows.values()))
-            pollers.start_workers(list(served.values()), list(workflows.values()))
-            started_id = start_workflow(
-                domain=LOCAL_DOMAIN,
-                workflow_name=workflow.name,
-                workflow_version=workflow.version,
-                lambda_role=LOCAL_LAMBDA_ROLE,
-                input=input,
-                workflow_id=workflow_id,
-                client=client,
-            )
-            run_id = latest_run_id(client, LOCAL_DOMAIN, started_id)
-            for signal_name, signal_input in (signals or {}).items():
-                signal_workflow(
-                    domain=LOCAL_DOMAIN, workflow_id=started_id, signal_name=signal_name,
-                    input=signal_input, run_id=run_id, client=client,
-                )
-            progress = _Progress(client, workflow, started_id, run_id, on_task)
-            _wait(client, started_id, run_id, timeout, pollers, progress, workflow)
-            outcome = get_outcome(
-                domain=LOCAL_DOMAIN,
-                workflow_id=started_id,
-                run_id=run_id,
-                workflow=workflow,
-                client=client,
-            )
-            progress.report(outcome.tasks)
-        finally:
-            pollers.stop()
+    environment = LocalEnvironment(
+        workflow, lambdas=lambdas, activities=served.values(), virtual_time=virtual_time
+    )
+    with environment as env:
+        started_id = env.start(workflow, input, workflow_id=workflow_id)
+        run_id = env.run_id(started_id)
+        for signal_name, signal_input in (signals or {}).items():
+            env.client.signal(started_id, signal_name, signal_input, run_id=run_id)
+        progress = _Progress(env.client.swf, workflow, started_id, run_id, on_task)
+        outcome = _wait(env, workflow, started_id, run_id, timeout, progress)
+        progress.report(outcome.tasks)
     return RunOutcome(**{f: getattr(outcome, f) for f in Outcome.__dataclass_fields__})
 
 
 def _wait(
-    client: SWFClient,
+    env: LocalEnvironment,
+    workflow: Workflow,
     workflow_id: str,
     run_id: str,
     timeout: float,
-    pollers: _Pollers,
     progress: _Progress,
-    workflow: Workflow,
-) -> None:
-    def on_poll() -> None:
-        pollers.raise_failure()
-        progress.poll()
-
+) -> Outcome:
+    """The outcome once the run closes; on a timeout, an error naming the tasks not done."""
     try:
-        wait_closed(
-            client, LOCAL_DOMAIN, workflow_id, run_id, timeout=timeout,
-            min_interval=0.002, max_interval=0.05, on_poll=on_poll,
+        return env.wait(
+            workflow_id, run_id, workflow=workflow, timeout=timeout, on_poll=progress.poll
         )
     except OutcomeTimeoutError:
-        partial = get_outcome(
-            domain=LOCAL_DOMAIN, workflow_id=workflow_id, run_id=run_id, workflow=workflow,
-            client=client,
-        )
+        partial = env.client.describe(workflow_id, run_id, workflow=workflow)
         waiting = ", ".join(
             f"{t.name} ({t.state})" for t in partial.tasks.values() if t.state != "completed"
         )
@@ -183,70 +124,6 @@ def _check_runnable(
                 )
     if problems:
         raise PyflowError("cannot run locally:\n  " + "\n  ".join(problems))
-
-
-class _Pollers:
-    """The decider and worker threads of one local run, and their failures."""
-
-    def __init__(self, engine: LocalSWF) -> None:
-        self.engine = engine
-        self.stopping = threading.Event()
-        self.threads: list[threading.Thread] = []
-        self.failures: list[BaseException] = []
-
-    def _spawn(self, name: str, target: Callable[[SWFClient], Any]) -> None:
-        client = self.engine.client()  # one client per thread, created on this thread
-
-        def guarded() -> None:
-            try:
-                target(client)
-            except BaseException as exc:  # reported to the waiting thread
-                self.failures.append(exc)
-
-        thread = threading.Thread(target=guarded, name=name, daemon=True)
-        self.threads.append(thread)
-        thread.start()
-
-    def start_deciders(self, workflows: list[Workflow]) -> None:
-        for task_list in decider_task_lists(workflows, LOCAL_TASK_LIST):
-            self._spawn(
-                f"pyflow-decider-{task_list}",
-                lambda c, tl=task_list: poll_for_executions(  # type: ignore[misc]
-                    workflows, domain=LOCAL_DOMAIN, task_list=tl, client=c,
-                    should_stop=self.stopping.is_set,
-                ),
-            )
-
-    def start_workers(self, activities: list[Activity], workflows: list[Workflow]) -> None:
-        if not activities:
-            return
-        lists = {a.task_list for a in activities}
-        for wf in workflows:
-            lists.update(
-                t.task_list for t in wf.tasks if isinstance(t, ActivityTask) and t.task_list
-            )
-        for task_list in sorted(lists):
-            for number in range(WORKERS_PER_TASK_LIST):
-                self._spawn(
-                    f"pyflow-worker-{task_list}-{number}",
-                    lambda c, tl=task_list: poll_for_activities(  # type: ignore[misc]
-                        activities, domain=LOCAL_DOMAIN, task_list=tl, client=c,
-                        should_stop=self.stopping.is_set,
-                    ),
-                )
-
-    def raise_failure(self) -> None:
-        if self.failures:
-            raise PyflowError(
-                f"a local poll loop failed: {self.failures[0]!r}"
-            ) from self.failures[0]
-
-    def stop(self) -> None:
-        """Stop the loops; closing the engine makes their pending polls return at once."""
-        self.stopping.set()
-        self.engine.close()
-        for thread in self.threads:
-            thread.join(timeout=10)
 
 
 class _Progress:

@@ -73,7 +73,7 @@ def test_local_exports_exactly_the_engine_and_run() -> None:
 def test_testing_exports_exactly_its_helpers() -> None:
     import pyflow.testing
 
-    assert pyflow.testing.__all__ == ["RunOutcome", "run"]
+    assert pyflow.testing.__all__ == ["LocalEnvironment", "RunOutcome", "run"]
     assert pyflow.testing.run is __import__("pyflow.local").local.run
 
 
