@@ -11,7 +11,14 @@ from typing import Any, NoReturn
 import click
 
 from .. import __version__
+from ._describe import COMMANDS as describe_commands
 from ._errors import CliError, translate
+from ._executions import COMMANDS as execution_commands
+from ._graph_cmd import COMMANDS as graph_commands
+from ._list_cmd import COMMANDS as list_commands
+from ._local import COMMANDS as local_commands
+from ._run import COMMANDS as run_commands
+from ._workers import COMMANDS as worker_commands
 
 BROKEN_PIPE_STATUS = 141
 ORDER = (
@@ -106,14 +113,6 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from ._describe import COMMANDS as describe_commands
-    from ._executions import COMMANDS as execution_commands
-    from ._graph_cmd import COMMANDS as graph_commands
-    from ._list_cmd import COMMANDS as list_commands
-    from ._local import COMMANDS as local_commands
-    from ._run import COMMANDS as run_commands
-    from ._workers import COMMANDS as worker_commands
-
     for commands in (
         run_commands,
         local_commands,

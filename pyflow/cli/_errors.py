@@ -12,7 +12,12 @@ from typing import IO, Any
 import click
 from botocore import exceptions as bce
 
-from .._exceptions import PyflowError
+from .._exceptions import (
+    PyflowError,
+    UnknownDomainError,
+    UnknownExecutionError,
+    UnknownTypeError,
+)
 
 LOCAL_HINT = (
     "for the local engine, run `pyflow local serve` and pass --endpoint-url "
@@ -91,8 +96,6 @@ def translate(exc: BaseException) -> CliError | None:
 
 
 def _runtime_hint(exc: PyflowError) -> str | None:
-    from .._exceptions import UnknownDomainError, UnknownExecutionError, UnknownTypeError
-
     if isinstance(exc, UnknownDomainError):
         return "`pyflow register MODULE` creates the domain and registers the workflow types"
     if isinstance(exc, UnknownTypeError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import json
 import signal
 import threading
 from collections.abc import Callable
@@ -10,8 +11,10 @@ from typing import Any
 
 import click
 
-from .._client import DEFAULT_DECIDER_TASK_LIST
+from .._client import DEFAULT_DECIDER_TASK_LIST, Client
 from .._client._factory import is_loopback
+from ..local import LocalSWF
+from ..local._server import serve as start_server
 from ._errors import CliError
 from ._loading import import_module, lambda_handlers, load_object, load_workflows
 from ._options import DEFAULT_DOMAIN
@@ -113,11 +116,6 @@ def serve(
     """
     workflows = _workflows(registers)
     handlers = _lambdas(lambda_modules, lambda_maps, workflows)
-    try:
-        from ..local import LocalSWF
-        from ..local._server import serve as start_server
-    except ImportError as exc:
-        raise CliError(f"the local engine is not available: {exc}") from exc
     engine = LocalSWF(virtual_time=virtual_time, poll_timeout=poll_timeout)
     for name, handler in handlers.items():
         engine.add_lambda(name, handler)
@@ -145,19 +143,15 @@ def _workflows(targets: tuple[str, ...]) -> list[Any]:
     return list(found.values())
 
 
-def _prepare(engine: Any, domains: tuple[str, ...], workflows: list[Any]) -> None:
-    import pyflow
-
-    client = engine.client()
+def _prepare(engine: LocalSWF, domains: tuple[str, ...], workflows: list[Any]) -> None:
     for domain in domains:
-        pyflow.ensure_domain_registered(domain, client=client)
+        client = Client(engine.client(), domain=domain)
+        client.register_domain()
         for workflow in workflows:
-            pyflow.ensure_workflow_registered(
+            client.register(
                 workflow,
-                domain=domain,
                 task_list=workflow.task_list or DEFAULT_DECIDER_TASK_LIST,
                 lambda_role=LOCAL_LAMBDA_ROLE,
-                client=client,
             )
 
 
@@ -170,8 +164,6 @@ def _announce(
     as_json: bool,
 ) -> None:
     if as_json:
-        import json
-
         data = {
             "url": url,
             "domains": list(domains),

@@ -13,6 +13,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import click
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 STATE_STYLES = {
     "completed": "green",
@@ -143,11 +147,6 @@ def _rich_table(
     title: str | None,
     style_column: int | None,
 ) -> None:
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
     out = Table(
         title=title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False
     )

@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from .._client import DEFAULT_DECIDER_TASK_LIST
+from .._worker import poll_for_activities, poll_for_executions
 from . import _render as r
 from ._errors import CliError
 from ._loading import load_activities, load_workflows
@@ -61,22 +62,17 @@ def register(
 
     TARGET is MODULE:ATTRIBUTE, a module or a package. Registering again is harmless.
     """
-    import pyflow
-
     workflows = load_workflows(target)
     opts = options()
-    pyflow.ensure_domain_registered(
-        opts.domain, retention_days=retention_days, client=opts.client()
-    )
+    client = opts.pyflow()
+    client.register_domain(retention_days=retention_days)
     default_list = _decider_task_list(workflows, task_list)
     existing = {(w.name, w.version): _existing_defaults(w) for w in workflows}
     for workflow in workflows:
-        pyflow.ensure_workflow_registered(
+        client.register(
             workflow,
-            domain=opts.domain,
             task_list=task_list or workflow.task_list or default_list,
             lambda_role=lambda_role,
-            client=opts.client(),
         )
     registered = [
         _registered_item(w, task_list or w.task_list or default_list, existing[w.name, w.version])
@@ -152,24 +148,21 @@ def decider(
 
     Stateless: stop it any time and start another; executions continue where they were.
     """
-    import pyflow
-
     workflows = load_workflows(target)
     opts = options()
+    client = opts.pyflow()
     task_list = _decider_task_list(workflows, task_list)
     if do_register:
-        pyflow.ensure_domain_registered(opts.domain, client=opts.client())
+        client.register_domain()
         for workflow in workflows:
-            pyflow.ensure_workflow_registered(
-                workflow, domain=opts.domain, task_list=task_list, client=opts.client()
-            )
+            client.register(workflow, task_list=task_list)
     names = ", ".join(f"{w.name} {w.version}" for w in workflows)
     click.echo(
         f"deciding {names} on task list {task_list!r} in domain {opts.domain!r} "
         f"({opts.where()}); Ctrl-C stops",
         err=True,
     )
-    stats = pyflow.poll_for_executions(
+    stats = poll_for_executions(
         workflows,
         domain=opts.domain,
         task_list=task_list,
@@ -207,10 +200,6 @@ def worker(
     do_register: bool,
 ) -> None:
     """Run the @pyflow.activity functions in TARGET for the tasks on their task list."""
-    import pyflow
-
-    from .._client import ensure_activity_registered
-
     activities = load_activities(target)
     opts = options()
     lists = {a.task_list for a in activities}
@@ -222,14 +211,14 @@ def worker(
     chosen = task_list or lists.pop()
     if do_register:
         for act in activities:
-            ensure_activity_registered(act, domain=opts.domain, client=opts.client())
+            opts.pyflow().register_activity(act)
     names = ", ".join(f"{a.name} {a.version}" for a in activities)
     click.echo(
         f"working on {names} from task list {chosen!r} in domain {opts.domain!r} "
         f"({opts.where()}); Ctrl-C stops",
         err=True,
     )
-    pyflow.poll_for_activities(
+    poll_for_activities(
         activities,
         domain=opts.domain,
         task_list=chosen,

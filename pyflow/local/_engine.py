@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -16,6 +15,7 @@ from ._faults import SWFFault
 from ._lambda import LambdaRunner
 from ._ops import OPERATIONS
 from ._ticker import Ticker
+from ._transport import make_client
 from ._validate import operation_model, validate
 
 if TYPE_CHECKING:
@@ -65,8 +65,6 @@ class LocalSWF:
 
     def client(self) -> SWFClient:
         """A real boto3 SWF client whose requests this engine answers in-process."""
-        from ._transport import make_client
-
         return make_client(self)
 
     def add_lambda(self, function_name: str, handler: Callable[[Any, Any], Any]) -> None:
@@ -154,20 +152,6 @@ class LocalSWF:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-
-def response_headers(status: int, body: bytes) -> dict[str, str]:
-    """The headers AWS sends with a JSON-protocol response; SDKs that read the error code
-    from `x-amzn-ErrorType` (Go, JavaScript) find it there as well as in `__type`."""
-    headers = {"Content-Type": "application/x-amz-json-1.0",
-               "x-amzn-RequestId": str(uuid.uuid4()), "Content-Length": str(len(body))}
-    if status >= 400:
-        try:
-            error_type = str(json.loads(body).get("__type", ""))
-        except ValueError:
-            error_type = ""
-        headers["x-amzn-ErrorType"] = error_type.rsplit("#", 1)[-1]
-    return headers
 
 
 def _error_body(error_type: str, message: str) -> bytes:

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from ._engine import LocalSWF, response_headers
+from ._engine import LocalSWF
+from ._transport import response_headers
 
 log = logging.getLogger("pyflow.local")
 _PREFIX = "SimpleWorkflowService."

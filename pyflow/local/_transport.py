@@ -4,22 +4,41 @@ the engine, so boto3 serialises, validates and parses exactly as it does against
 from __future__ import annotations
 
 import io
+import json
 import threading
+import uuid
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import boto3
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.config import Config
 
-from ._engine import response_headers
-
 if TYPE_CHECKING:
     from mypy_boto3_swf import SWFClient
 
-    from ._engine import LocalSWF
-
 _PREFIX = "SimpleWorkflowService."
+
+
+class JsonEngine(Protocol):
+    """What the transports need of an engine: SWF's JSON protocol, request in, answer out."""
+
+    def handle_json(self, operation: str, payload: bytes | str | None) -> tuple[int, bytes]: ...
+
+
+def response_headers(status: int, body: bytes) -> dict[str, str]:
+    """The headers AWS sends with a JSON-protocol response; SDKs that read the error code
+    from `x-amzn-ErrorType` (Go, JavaScript) find it there as well as in `__type`."""
+    headers = {"Content-Type": "application/x-amz-json-1.0",
+               "x-amzn-RequestId": str(uuid.uuid4()), "Content-Length": str(len(body))}
+    if status >= 400:
+        try:
+            error_type = str(json.loads(body).get("__type", ""))
+        except ValueError:
+            error_type = ""
+        headers["x-amzn-ErrorType"] = error_type.rsplit("#", 1)[-1]
+    return headers
+
 
 
 class _Raw:
@@ -35,7 +54,7 @@ class _Raw:
             chunk = self._body.read()
 
 
-def answer(engine: LocalSWF, request: AWSPreparedRequest) -> AWSResponse:
+def answer(engine: JsonEngine, request: AWSPreparedRequest) -> AWSResponse:
     target = request.headers.get("X-Amz-Target", b"")
     if isinstance(target, bytes):
         target = target.decode()
@@ -51,7 +70,7 @@ _session: Any = None
 _session_lock = threading.Lock()
 
 
-def make_client(engine: LocalSWF) -> SWFClient:
+def make_client(engine: JsonEngine) -> SWFClient:
     """A boto3 SWF client bound to `engine`.
 
     One boto3 session (with dummy credentials: requests never leave the process) serves
