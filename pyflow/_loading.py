@@ -79,7 +79,7 @@ def import_module(name: str) -> ModuleType:
         raise _import_failed(name, exc, str(exc), "fix the definition at that line") from exc
     except Exception as exc:  # user code at import time: anything can happen
         raise _import_failed(
-            name, exc, f"{type(exc).__name__}: {exc}", "the error's traceback is its __cause__"
+            name, exc, f"{type(exc).__name__}: {exc}", "fix the module at that line"
         ) from exc
 
 
