@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pyflow
+from pyflow._workflow import _catalog
 
 
 def load_project_workflows(project_root: Path, package: str = "workflows") -> list[pyflow.Workflow]:
@@ -23,18 +24,6 @@ def load_project_workflows(project_root: Path, package: str = "workflows") -> li
 
 
 def lambda_functions(workflows: Iterable[pyflow.Workflow]) -> list[str]:
-    """The functions the `LambdaTask`s of `workflows` and of their pyflow children invoke."""
-    names: set[str] = set()
-    seen: set[int] = set()
-    pending = list(workflows)
-    while pending:
-        workflow = pending.pop()
-        if id(workflow) in seen:
-            continue
-        seen.add(id(workflow))
-        for task in workflow.tasks:
-            if isinstance(task, pyflow.LambdaTask):
-                names.add(task.lambda_function)
-            elif isinstance(task, pyflow.WorkflowTask) and task.child_workflow is not None:
-                pending.append(task.child_workflow)
-    return sorted(names)
+    """The functions the `LambdaTask`s of `workflows` and of their pyflow children invoke,
+    sorted so the synthesized policy does not change when modules are reordered."""
+    return sorted(_catalog.lambda_functions(workflows))

@@ -74,7 +74,30 @@ class ArgumentTypeError(InvalidArgumentError, TypeError):
 
 
 class LoadError(PyflowError):
-    """A module or package the user named could not be imported or holds nothing usable."""
+    """A module or package the user named could not be imported or holds nothing usable.
+
+    The attributes let a one-line display (the CLI's "Error: ... / Hint: ...") say where the
+    user's code failed without showing a traceback.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        module: str | None = None,
+        hint: str | None = None,
+        filename: str | None = None,
+        lineno: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.module = module
+        """The module being imported or searched, as the user named it."""
+        self.hint = hint
+        """What to do about it, for one-line error displays."""
+        self.filename = filename
+        """The file of the user's code where importing failed, if it did."""
+        self.lineno = lineno
+        """The line in `filename`."""
 
 
 class ConfigurationError(PyflowError):

@@ -1,7 +1,9 @@
-"""Finding workflows and activities by name: 'package', 'package.module' or 'module:attribute'.
+"""Importing the user's modules and finding what they define: workflows, activities, handlers.
 
-Used by the CLI and the decider Lambda, which are told where the user's definitions live
-rather than handed the objects.
+The CLI, the decider Lambda and the CDK stack are told where the user's definitions live
+('package', 'package.module' or 'module:attribute') rather than handed the objects. Every
+failure is a `LoadError` that says which module, why, and where in the user's code, so each
+caller can show it in one line without a traceback.
 """
 
 from __future__ import annotations
@@ -10,90 +12,210 @@ import importlib
 import os
 import pkgutil
 import sys
+import sysconfig
+import traceback
+from collections.abc import Callable, Iterable, Iterator
 from types import ModuleType
 from typing import Any, TypeVar
 
-from ._exceptions import PyflowError
+from ._exceptions import LoadError, PyflowError
 from ._workflow._activity import Activity
 from ._workflow._definition import Workflow
 
-T = TypeVar("T", Workflow, Activity)
+T = TypeVar("T")
+K = TypeVar("K", Workflow, Activity)
+
+PATH_HINT = "run pyflow from the directory that holds the module, or add it to PYTHONPATH"
+
+# Frames in these directories are not the user's code: the line to point at is the last one
+# outside them (a ValueError raised by json.loads is reported where the user called it).
+_LIBRARY_DIRS = tuple(
+    {sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")}
+    | {os.path.dirname(os.path.abspath(__file__))}
+)
+
+_NOTHING_FOUND = {
+    Workflow: ("defines no pyflow.Workflow", "define one at module level"),
+    Activity: ("declares no @pyflow.activity functions", "declare them with @pyflow.activity"),
+}
+_KIND_LABEL = {Workflow: "a pyflow.Workflow", Activity: "a function declared with @pyflow.activity"}
 
 
 def load_workflows(target: str) -> list[Workflow]:
     """The workflows `target` names: 'module:attribute' (a Workflow or a list of them), or
     every Workflow defined at module level in a module or, recursively, a package."""
-    return _load(target, Workflow, "workflows")
+    return _load(target, Workflow)
 
 
 def load_activities(target: str) -> list[Activity]:
     """The `@pyflow.activity` functions `target` names, found like `load_workflows`."""
-    return _load(target, Activity, "activities")
+    return _load(target, Activity)
 
 
-def _load(target: str, kind: type[T], what: str) -> list[T]:
-    if not isinstance(target, str) or not target.strip():
-        raise PyflowError(
-            f"expected 'package', 'package.module' or 'module:attribute', not {target!r}"
+def import_module(name: str) -> ModuleType:
+    """Import `name` as `python -m` would (the current directory first on `sys.path`).
+
+    A console script or a Lambda handler does not put the working directory on `sys.path`,
+    yet that is where users expect their modules to be found.
+    """
+    _add_cwd_to_path()
+    if not isinstance(name, str) or not name or not all(p.isidentifier() for p in name.split(".")):
+        raise LoadError(
+            f"{name!r} is not a module name", module=str(name),
+            hint="give a dotted name such as pkg.module",
         )
-    module_name, _, attribute = target.strip().partition(":")
-    module = _import(module_name, target)
-    if attribute:
-        found = _from_attribute(module, attribute, kind, target)
-    else:
-        found = _from_modules(module, kind)
-    if not found:
-        raise PyflowError(f"no {what} found in {target!r}")
-    return found
-
-
-def _import(name: str, target: str) -> ModuleType:
     try:
         return importlib.import_module(name)
     except ModuleNotFoundError as exc:
-        # A console script does not put the working directory on sys.path as `python -m` does.
-        cwd = os.getcwd()
-        if exc.name == name.split(".")[0] and cwd not in sys.path:
-            sys.path.insert(0, cwd)
-            return _import(name, target)
-        raise PyflowError(f"cannot import {name!r} (from {target!r}): {exc}") from exc
-    except Exception as exc:  # the user's module failed while importing
-        raise PyflowError(
-            f"importing {name!r} (from {target!r}) raised {type(exc).__name__}: {exc}"
+        if exc.name and (name == exc.name or name.startswith(exc.name + ".")):
+            raise LoadError(f"no module named {name!r}", module=name, hint=PATH_HINT) from None
+        raise _import_failed(name, exc, str(exc), "install the missing package") from exc
+    except SyntaxError as exc:
+        raise LoadError(
+            f"importing {name!r} failed: syntax error in {exc.filename}, line {exc.lineno}",
+            module=name, filename=exc.filename, lineno=exc.lineno, hint="fix the syntax there",
+        ) from exc
+    except PyflowError as exc:
+        raise _import_failed(name, exc, str(exc), "fix the definition at that line") from exc
+    except Exception as exc:  # user code at import time: anything can happen
+        raise _import_failed(
+            name, exc, f"{type(exc).__name__}: {exc}", "fix the module at that line"
         ) from exc
 
 
-def _from_attribute(module: ModuleType, attribute: str, kind: type[T], target: str) -> list[T]:
-    value: Any = module
+def import_package(name: str) -> list[ModuleType]:
+    """The module `name` and, if it is a package, its modules and sub-packages, recursively.
+
+    Names starting with '_' are skipped (and private packages not entered): they are the
+    package's internals, which may not even import on their own.
+    """
+    module = import_module(name)
+    return [module, *_submodules(module)]
+
+
+def _submodules(package: ModuleType) -> Iterator[ModuleType]:
+    for info in pkgutil.iter_modules(getattr(package, "__path__", []), package.__name__ + "."):
+        if info.name.rsplit(".", 1)[-1].startswith("_"):
+            continue
+        module = import_module(info.name)
+        yield module
+        if info.ispkg:
+            yield from _submodules(module)
+
+
+def load_object(target: str) -> Any:
+    """The object `MODULE:ATTRIBUTE` names (the attribute may be dotted)."""
+    module_name, sep, attribute = target.partition(":")
+    if not sep or not attribute:
+        raise LoadError(
+            f"{target!r} is not MODULE:ATTRIBUTE", module=module_name or None,
+            hint="for example handlers.strings:upcase",
+        )
+    value: Any = import_module(module_name)
     for part in attribute.split("."):
         try:
             value = getattr(value, part)
         except AttributeError:
-            raise PyflowError(
-                f"{target!r}: module {module.__name__!r} has no attribute {attribute!r}"
+            raise LoadError(
+                f"module {module_name!r} has no attribute {attribute!r}", module=module_name,
+                hint="check the name after ':'",
             ) from None
-    items = list(value) if isinstance(value, (list, tuple)) else [value]
-    for item in items:
-        if not isinstance(item, kind):
-            raise PyflowError(
-                f"{target!r} is {item!r}, not a {_label(kind)} (or a list of them)"
-            )
-    return items
+    return value
 
 
-def _from_modules(module: ModuleType, kind: type[T]) -> list[T]:
-    modules = [module]
-    if hasattr(module, "__path__"):
-        for info in pkgutil.walk_packages(module.__path__, prefix=module.__name__ + "."):
-            if not info.name.rsplit(".", 1)[-1].startswith("_"):
-                modules.append(_import(info.name, module.__name__))
+def objects_of(modules: Iterable[ModuleType], kind: type[T]) -> list[T]:
+    """The module-level objects of `kind` in `modules`, in definition order, each object once
+    (an alias, or a re-export in a package's `__init__`, is not a second object)."""
     found: dict[int, T] = {}
-    for mod in modules:
-        for value in vars(mod).values():
+    for module in modules:
+        for value in vars(module).values():
             if isinstance(value, kind):
                 found.setdefault(id(value), value)
     return list(found.values())
 
 
-def _label(kind: type[Any]) -> str:
-    return "pyflow.Workflow" if kind is Workflow else "function declared with @pyflow.activity"
+def find_handler(
+    modules: Iterable[ModuleType], function_name: str, attributes: Iterable[str]
+) -> Callable[..., Any] | None:
+    """The Python handler for Lambda function `function_name` in the first module that has one.
+
+    A module's `LAMBDAS` dict (function name to handler) wins over its attributes, then the
+    first callable among `attributes` is taken; classes are skipped, as calling one would
+    build an object instead of handling the event.
+    """
+    names = list(attributes)
+    for module in modules:
+        table = getattr(module, "LAMBDAS", None)
+        if isinstance(table, dict) and callable(table.get(function_name)):
+            return table[function_name]  # type: ignore[no-any-return]
+        for attribute in names:
+            value = getattr(module, attribute, None)
+            if callable(value) and not isinstance(value, type):
+                return value  # type: ignore[no-any-return]
+    return None
+
+
+def _load(target: str, kind: type[K]) -> list[K]:
+    if not isinstance(target, str) or not target.strip():
+        raise LoadError(
+            f"expected 'package', 'package.module' or 'module:attribute', not {target!r}",
+            hint="for example workflows or workflows.orders:workflow",
+        )
+    target = target.strip()
+    module_name = target.partition(":")[0]
+    if ":" in target:
+        found = _of_kind(target, load_object(target), kind)
+    else:
+        found = objects_of(import_package(target), kind)
+    if not found:
+        problem, fix = _NOTHING_FOUND[kind]
+        raise LoadError(
+            f"module {target!r} {problem}" if ":" not in target else f"{target!r} is empty",
+            module=module_name, hint=f"{fix}, or name it as MODULE:ATTRIBUTE",
+        )
+    return found
+
+
+def _of_kind(target: str, value: Any, kind: type[K]) -> list[K]:
+    """`value` as a list of `kind`, for 'module:attribute' naming one object or a list."""
+    module = target.partition(":")[0]
+    if not isinstance(value, (list, tuple)):
+        if not isinstance(value, kind):
+            raise LoadError(
+                f"{target!r} is not {_KIND_LABEL[kind]} (it is {type(value).__name__})",
+                module=module, hint=f"name {_KIND_LABEL[kind]} or a list of them",
+            )
+        return [value]
+    for item in value:
+        if not isinstance(item, kind):
+            raise LoadError(
+                f"{target!r} holds {item!r}, not {_KIND_LABEL[kind]}", module=module,
+                hint=f"list only {_KIND_LABEL[kind]} objects",
+            )
+    return list(value)
+
+
+def _add_cwd_to_path() -> None:
+    cwd = os.getcwd()
+    if cwd not in sys.path and "" not in sys.path:
+        sys.path.insert(0, cwd)
+
+
+def _import_failed(name: str, exc: BaseException, why: str, hint: str) -> LoadError:
+    filename, lineno = _user_frame(exc)
+    where = f" ({os.path.relpath(filename)}, line {lineno})" if filename else ""
+    return LoadError(
+        f"importing {name!r} failed: {why}{where}",
+        module=name, hint=hint, filename=filename, lineno=lineno,
+    )
+
+
+def _user_frame(exc: BaseException) -> tuple[str | None, int | None]:
+    """The file and line in the user's code where `exc` was raised, or passed through last."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    for frame in reversed(frames):
+        if not frame.filename.startswith("<") and not frame.filename.startswith(_LIBRARY_DIRS):
+            return frame.filename, frame.lineno
+    if frames and not frames[-1].filename.startswith("<"):
+        return frames[-1].filename, frames[-1].lineno
+    return None, None

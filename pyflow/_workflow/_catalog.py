@@ -1,19 +1,21 @@
-"""Which workflow and activity types a set of workflows needs: the workflows themselves, the
-pyflow child workflows they reach, and the activity types their tasks schedule.
+"""Walking workflows to their pyflow children, and everything derived from that walk.
 
 A decider serving a workflow must also serve its pyflow children (their decision tasks land on
-the same task list unless the child names its own), and registration must cover them all.
+the same task list unless the child names its own), registration must cover them all, and the
+deployment must allow every Lambda function any of them calls: so the walk is written once,
+here, and the type catalog, activity uses, Lambda function names and decider task lists are all
+read off it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from .._exceptions import PyflowError
+from .._exceptions import ArgumentTypeError, PyflowError
 from ._activity import Activity
 from ._definition import Workflow
-from ._tasks import ActivityTask, WorkflowTask
+from ._tasks import ActivityTask, LambdaTask, WorkflowTask
 
 TypeKey = tuple[str, str]
 """(name, version) of an SWF workflow or activity type."""
@@ -24,18 +26,54 @@ def as_workflow_list(workflows: Workflow | Iterable[Workflow]) -> list[Workflow]
     items = [workflows] if isinstance(workflows, Workflow) else list(workflows)
     for item in items:
         if not isinstance(item, Workflow):
-            raise TypeError(f"expected pyflow.Workflow objects, got {item!r}")
+            raise ArgumentTypeError(f"expected pyflow.Workflow objects, got {item!r}")
     return items
 
 
 def as_activity_list(activities: Activity | Iterable[Activity]) -> list[Activity]:
+    """Accept one activity or several, so a plain function is caught before any polling."""
     items = [activities] if isinstance(activities, Activity) else list(activities)
     for item in items:
         if not isinstance(item, Activity):
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"expected functions declared with @pyflow.activity, got {item!r}"
             )
     return items
+
+
+def child_workflows(workflow: Workflow) -> list[Workflow]:
+    """The pyflow workflows `workflow` runs as children, in task order.
+
+    Children named only by name and version are not pyflow objects: nothing can be walked.
+    """
+    return [
+        task.child_workflow
+        for task in workflow.tasks
+        if isinstance(task, WorkflowTask) and task.child_workflow is not None
+    ]
+
+
+def _walk(workflows: Iterable[Workflow]) -> Iterator[Workflow]:
+    # Depth first, parents before children, each object once: a workflow used as a child by
+    # several parents (or by itself, through a cycle of children) is still visited once.
+    seen: set[int] = set()
+    stack = list(reversed(as_workflow_list(workflows)))
+    while stack:
+        workflow = stack.pop()
+        if id(workflow) in seen:
+            continue
+        seen.add(id(workflow))
+        yield workflow
+        stack.extend(reversed(child_workflows(workflow)))
+
+
+def reachable_workflows(workflows: Workflow | Iterable[Workflow]) -> list[Workflow]:
+    """The given workflows and every pyflow child workflow they reach, each object once.
+
+    Unlike `workflow_closure`, nothing is validated: showing or inspecting a definition must
+    work on one that would not run.
+    """
+    return list(_walk(as_workflow_list(workflows)))
 
 
 def workflow_closure(workflows: Workflow | Iterable[Workflow]) -> dict[TypeKey, Workflow]:
@@ -45,26 +83,15 @@ def workflow_closure(workflows: Workflow | Iterable[Workflow]) -> dict[TypeKey, 
     decider could not know which one an execution runs.
     """
     found: dict[TypeKey, Workflow] = {}
-    stack = list(reversed(as_workflow_list(workflows)))
-    while stack:
-        workflow = stack.pop()
+    for workflow in _walk(as_workflow_list(workflows)):
         key = (workflow.name, workflow.version)
-        known = found.get(key)
-        if known is workflow:
-            continue
-        if known is not None:
+        if key in found:
             raise PyflowError(
                 f"two different definitions of workflow {workflow.name!r} version "
                 f"{workflow.version!r}; give each definition its own version"
             )
         workflow.validate()
         found[key] = workflow
-        children = [
-            t.child_workflow
-            for t in workflow.tasks
-            if isinstance(t, WorkflowTask) and t.child_workflow is not None
-        ]
-        stack.extend(reversed(children))
     return found
 
 
@@ -93,10 +120,14 @@ class ActivityUse:
     task: ActivityTask
 
 
-def activity_uses(workflows: Sequence[Workflow]) -> dict[TypeKey, ActivityUse]:
-    """The activity types the workflows schedule (first use wins for the defaults)."""
+def activity_uses(workflows: Workflow | Iterable[Workflow]) -> dict[TypeKey, ActivityUse]:
+    """The activity types the workflows and their children schedule.
+
+    The first use gives the defaults, except that a task declared with a `@pyflow.activity`
+    function wins over one naming only the type: the function carries the full declaration.
+    """
     uses: dict[TypeKey, ActivityUse] = {}
-    for workflow in workflows:
+    for workflow in _walk(as_workflow_list(workflows)):
         for task in workflow.tasks:
             if not isinstance(task, ActivityTask):
                 continue
@@ -112,10 +143,21 @@ def activity_uses(workflows: Sequence[Workflow]) -> dict[TypeKey, ActivityUse]:
     return uses
 
 
-def decider_task_lists(workflows: Iterable[Workflow], default: str) -> list[str]:
+def lambda_functions(workflows: Workflow | Iterable[Workflow]) -> list[str]:
+    """The Lambda function names the workflows and their children call, in order, once each."""
+    names = (
+        task.lambda_function
+        for workflow in _walk(as_workflow_list(workflows))
+        for task in workflow.tasks
+        if isinstance(task, LambdaTask)
+    )
+    return list(dict.fromkeys(names))
+
+
+def decider_task_lists(workflows: Workflow | Iterable[Workflow], default: str) -> list[str]:
     """Every task list decision tasks of these workflows (and their children) can land on."""
     lists = [default]
-    for workflow in workflows:
+    for workflow in _walk(as_workflow_list(workflows)):
         names = [workflow.task_list] + [
             t.task_list
             for t in workflow.tasks

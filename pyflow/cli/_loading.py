@@ -1,179 +1,92 @@
-"""Importing user code named on the command line: workflows, Lambda handlers, activities.
+"""The command line's view of user code: `LoadError`s as one-line errors, plus CLI shortcuts.
 
-Import problems become one-line errors that say which module and why; the current directory
-is put on `sys.path` first, as `python -m` does, because the console script's own directory
-is where Python would otherwise look.
+Importing and searching modules is `pyflow._loading`'s job and walking child workflows is the
+catalog's; this module only turns their exceptions into `CliError`s (message and hint) and
+adds what only the command line offers: one workflow per command, and finding a Lambda
+handler by a name derived from the function's (`string-upcase` -> `upcase`).
 """
 
 from __future__ import annotations
 
-import importlib
-import os
-import sys
-import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from types import ModuleType
 from typing import Any
 
-from .._exceptions import PyflowError
+from .. import _loading
+from .._exceptions import LoadError, PyflowError
 from .._workflow._activity import Activity
+from .._workflow._catalog import activity_uses, reachable_workflows
+from .._workflow._catalog import lambda_functions as _lambda_functions
 from .._workflow._definition import Workflow
-from .._workflow._tasks import ActivityTask, LambdaTask, WorkflowTask
 from ._errors import CliError
 
-PATH_HINT = "run pyflow from the directory that holds the module, or add it to PYTHONPATH"
+PATH_HINT = _loading.PATH_HINT
 
 
-def _add_cwd_to_path() -> None:
-    cwd = os.getcwd()
-    if cwd not in sys.path and "" not in sys.path:
-        sys.path.insert(0, cwd)
-
-
-def _where(exc: BaseException) -> str:
-    frames = traceback.extract_tb(exc.__traceback__)
-    if not frames:
-        return ""
-    last = frames[-1]
-    return f" ({os.path.relpath(last.filename)}, line {last.lineno})"
+@contextmanager
+def _as_cli_error() -> Iterator[None]:
+    """Show a `LoadError` as `Error: <message>` and `Hint: <hint>`."""
+    try:
+        yield
+    except LoadError as exc:
+        raise CliError(str(exc), exc.hint) from exc
 
 
 def import_module(name: str) -> ModuleType:
     """Import `name`, turning every failure into a CliError naming the module."""
-    _add_cwd_to_path()
-    if not name or any(not part.isidentifier() for part in name.split(".")):
-        raise CliError(f"{name!r} is not a module name", "give a dotted name such as pkg.module")
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name and (name == exc.name or name.startswith(exc.name + ".")):
-            raise CliError(f"no module named {name!r}", PATH_HINT) from None
-        raise CliError(
-            f"importing {name!r} failed: {exc}", "install the missing package"
-        ) from exc
-    except PyflowError as exc:
-        raise CliError(f"importing {name!r} failed: {exc}") from exc
-    except SyntaxError as exc:
-        raise CliError(
-            f"importing {name!r} failed: syntax error in {exc.filename}, line {exc.lineno}"
-        ) from exc
-    except Exception as exc:  # user code at import time: anything can happen
-        raise CliError(
-            f"importing {name!r} failed: {type(exc).__name__}: {exc}{_where(exc)}",
-            "--debug shows the traceback",
-        ) from exc
+    with _as_cli_error():
+        return _loading.import_module(name)
 
 
 def load_object(target: str) -> Any:
     """The object `MODULE:ATTRIBUTE` names (the attribute may be dotted)."""
-    module_name, sep, attribute = target.partition(":")
-    if not sep or not attribute:
-        raise CliError(f"{target!r} is not MODULE:ATTRIBUTE", "for example handlers.strings:upcase")
-    obj: Any = import_module(module_name)
-    for part in attribute.split("."):
-        try:
-            obj = getattr(obj, part)
-        except AttributeError:
-            raise CliError(f"module {module_name!r} has no attribute {attribute!r}") from None
-    return obj
-
-
-def _workflows_in(module: ModuleType) -> list[Workflow]:
-    found: dict[int, Workflow] = {}
-    for value in vars(module).values():
-        if isinstance(value, Workflow):
-            found.setdefault(id(value), value)
-    return list(found.values())
-
-
-def load_workflow(target: str) -> Workflow:
-    """The workflow `MODULE:ATTRIBUTE` names, or the only workflow defined in `MODULE`."""
-    if ":" in target:
-        obj = load_object(target)
-        if not isinstance(obj, Workflow):
-            raise CliError(
-                f"{target!r} is not a pyflow.Workflow (it is {type(obj).__name__})"
-            )
-        workflow = obj
-    else:
-        workflows = _workflows_in(import_module(target))
-        if len(workflows) != 1:
-            names = ", ".join(sorted(w.name for w in workflows)) or "none"
-            raise CliError(
-                f"module {target!r} defines {len(workflows)} workflows ({names})",
-                f"name one as {target}:ATTRIBUTE",
-            )
-        workflow = workflows[0]
-    try:
-        return workflow.validate()
-    except PyflowError as exc:
-        raise CliError(f"workflow {target!r} is invalid: {exc}") from exc
+    with _as_cli_error():
+        return _loading.load_object(target)
 
 
 def load_workflows(target: str) -> list[Workflow]:
     """Every workflow in `MODULE:ATTRIBUTE`, a module, or a package and its modules."""
-    if ":" in target:
-        return [load_workflow(target)]
-    import pkgutil
-
-    module = import_module(target)
-    found = _workflows_in(module)
-    for info in pkgutil.walk_packages(getattr(module, "__path__", []), prefix=target + "."):
-        found.extend(_workflows_in(import_module(info.name)))
-    unique = list({id(w): w for w in found}.values())
-    if not unique:
-        raise CliError(f"{target!r} defines no pyflow.Workflow", "give MODULE:ATTRIBUTE")
-    return unique
+    with _as_cli_error():
+        return _loading.load_workflows(target)
 
 
 def load_activities(target: str) -> list[Activity]:
-    """Every `@pyflow.activity` function in `MODULE` (or the one `MODULE:ATTRIBUTE` names)."""
-    if ":" in target:
-        obj = load_object(target)
-        if not isinstance(obj, Activity):
-            raise CliError(f"{target!r} is not a function declared with @pyflow.activity")
-        return [obj]
-    module = import_module(target)
-    found = [v for v in vars(module).values() if isinstance(v, Activity)]
-    if not found:
-        raise CliError(f"module {target!r} declares no @pyflow.activity functions")
-    return list({id(a): a for a in found}.values())
+    """Every `@pyflow.activity` function in `MODULE:ATTRIBUTE`, a module or a package."""
+    with _as_cli_error():
+        return _loading.load_activities(target)
+
+
+def load_workflow(target: str) -> Workflow:
+    """The one workflow `target` names, validated: commands such as `run` and `graph` act on
+    exactly one, so a module defining several must be narrowed to MODULE:ATTRIBUTE."""
+    workflows = load_workflows(target)
+    if len(workflows) != 1:
+        names = ", ".join(sorted(w.name for w in workflows))
+        raise CliError(
+            f"{'' if ':' in target else 'module '}{target!r} defines {len(workflows)} "
+            f"workflows ({names})",
+            f"name one as {target.partition(':')[0]}:ATTRIBUTE",
+        )
+    try:
+        return workflows[0].validate()
+    except PyflowError as exc:
+        raise CliError(f"workflow {target!r} is invalid: {exc}") from exc
 
 
 def all_workflows(workflow: Workflow) -> list[Workflow]:
-    """`workflow` and the pyflow child workflows it runs, transitively."""
-    seen: dict[int, Workflow] = {}
-    stack = [workflow]
-    while stack:
-        current = stack.pop()
-        if id(current) in seen:
-            continue
-        seen[id(current)] = current
-        for task in current.tasks:
-            if isinstance(task, WorkflowTask) and task.child_workflow is not None:
-                stack.append(task.child_workflow)
-    return list(seen.values())
+    """`workflow` and the pyflow child workflows it runs, transitively (see the catalog)."""
+    return reachable_workflows(workflow)
 
 
 def lambda_functions(workflow: Workflow) -> list[str]:
     """The Lambda function names `workflow` and its children call, in order, once each."""
-    names = (
-        task.lambda_function
-        for wf in all_workflows(workflow)
-        for task in wf.tasks
-        if isinstance(task, LambdaTask)
-    )
-    return list(dict.fromkeys(names))
+    return _lambda_functions(workflow)
 
 
 def activity_types(workflow: Workflow) -> list[tuple[str, str]]:
-    pairs = (
-        (task.activity_type, task.activity_version)
-        for wf in all_workflows(workflow)
-        for task in wf.tasks
-        if isinstance(task, ActivityTask)
-    )
-    return list(dict.fromkeys(pairs))
+    """The (name, version) of every activity type `workflow` and its children schedule."""
+    return list(activity_uses(workflow))
 
 
 def handler_candidates(function_name: str) -> Iterable[str]:
@@ -204,7 +117,7 @@ def lambda_handlers(
     for name in lambda_functions(workflow):
         if name in handlers:
             continue
-        handler = _find_handler(name, loaded)
+        handler = _loading.find_handler(loaded, name, handler_candidates(name))
         if handler is None:
             missing.append(name)
         else:
@@ -216,15 +129,3 @@ def lambda_handlers(
             f"named like {next(iter(handler_candidates(missing[0])))}",
         )
     return handlers
-
-
-def _find_handler(name: str, modules: list[ModuleType]) -> Callable[..., Any] | None:
-    for module in modules:
-        table = getattr(module, "LAMBDAS", None)
-        if isinstance(table, dict) and callable(table.get(name)):
-            return table[name]  # type: ignore[no-any-return]
-        for attribute in handler_candidates(name):
-            value = getattr(module, attribute, None)
-            if callable(value) and not isinstance(value, type):
-                return value  # type: ignore[no-any-return]
-    return None

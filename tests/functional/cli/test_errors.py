@@ -126,6 +126,25 @@ def test_user_module_that_raises_on_import(
     assert "broken_flow.py, line 2)" in err
 
 
+def test_user_module_with_a_syntax_error_names_file_and_line(
+    invoke: Callable[..., Result], user_module: Callable[[str, str], str]
+) -> None:
+    user_module("typo_flow", "x = 1\ndef f(:\n")
+    err = _one_error(invoke("graph", "typo_flow:workflow"))
+    assert "importing 'typo_flow' failed: syntax error in " in err
+    assert "typo_flow.py, line 2" in err
+    assert "Hint: fix the syntax there" in err
+
+
+def test_a_package_without_workflows_says_so_with_a_hint(
+    invoke: Callable[..., Result], user_module: Callable[[str, str], str]
+) -> None:
+    user_module("empty_pkg.nothing", "x = 1\n")
+    err = _one_error(invoke("graph", "empty_pkg"))
+    assert "Error: module 'empty_pkg' defines no pyflow.Workflow" in err
+    assert "Hint: define one at module level, or name it as MODULE:ATTRIBUTE" in err
+
+
 def test_invalid_workflow_definition_names_the_problem(
     invoke: Callable[..., Result], user_module: Callable[[str, str], str]
 ) -> None:

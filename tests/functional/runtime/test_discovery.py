@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import pyflow
+from pyflow._exceptions import LoadError
 
 WORKFLOW_MODULE = """
 import pyflow
@@ -84,12 +85,78 @@ def test_activities_are_found_like_workflows(package: str) -> None:
 
 
 def test_nothing_found_and_unknown_modules_are_clear_errors(package: str) -> None:
-    with pytest.raises(pyflow.PyflowError, match="no activities found"):
+    with pytest.raises(pyflow.PyflowError, match="declares no @pyflow.activity functions"):
         pyflow.load_activities(f"{package}.flows")
-    with pytest.raises(pyflow.PyflowError, match="cannot import 'no_such_module_xyz'"):
+    with pytest.raises(pyflow.PyflowError, match="no module named 'no_such_module_xyz'"):
         pyflow.load_workflows("no_such_module_xyz")
     with pytest.raises(pyflow.PyflowError, match="expected 'package'"):
         pyflow.load_workflows("")
+
+
+def test_a_module_that_raises_on_import_names_the_file_and_line(package: str) -> None:
+    with pytest.raises(LoadError) as caught:
+        pyflow.load_workflows(f"{package}.broken")
+    error = caught.value
+    assert error.module == f"{package}.broken"
+    assert error.filename is not None and error.filename.endswith("broken.py")
+    assert error.lineno == 1
+    assert "broken.py, line 1)" in str(error)
+    assert isinstance(error.__cause__, RuntimeError)
+
+
+def test_a_definition_error_at_import_points_at_the_users_line(
+    package: str, tmp_path: Path
+) -> None:
+    (tmp_path / package / "bad.py").write_text(
+        "import pyflow\n\npyflow.LambdaTask(name='x', lambda_function='bad name!')\n"
+    )
+    with pytest.raises(LoadError) as caught:
+        pyflow.load_workflows(f"{package}.bad")
+    assert (Path(caught.value.filename or "").name, caught.value.lineno) == ("bad.py", 3)
+    assert isinstance(caught.value.__cause__, pyflow.PyflowError)
+
+
+def test_a_syntax_error_names_the_file_and_line(package: str, tmp_path: Path) -> None:
+    (tmp_path / package / "typo.py").write_text("x = 1\ndef f(:\n")
+    with pytest.raises(LoadError, match=r"syntax error in .*typo.py, line 2") as caught:
+        pyflow.load_workflows(f"{package}.typo")
+    assert caught.value.lineno == 2
+
+
+def test_a_missing_module_is_a_load_error_with_a_hint(package: str) -> None:
+    with pytest.raises(LoadError, match="no module named 'disc_pkg.nowhere'") as caught:
+        pyflow.load_workflows(f"{package}.nowhere")
+    assert caught.value.hint is not None and "PYTHONPATH" in caught.value.hint
+    with pytest.raises(LoadError, match="no module named 'no_such_pkg_xyz.flows'"):
+        pyflow.load_activities("no_such_pkg_xyz.flows")
+
+
+def test_a_missing_dependency_of_the_module_is_not_reported_as_the_module(
+    package: str, tmp_path: Path
+) -> None:
+    (tmp_path / package / "needs.py").write_text("import no_such_dependency_xyz\n")
+    with pytest.raises(LoadError, match="importing 'disc_pkg.needs' failed: No module") as caught:
+        pyflow.load_workflows(f"{package}.needs")
+    assert caught.value.hint == "install the missing package"
+
+
+def test_private_packages_are_not_entered(package: str, tmp_path: Path) -> None:
+    (tmp_path / package / "broken.py").unlink()
+    (tmp_path / package / "_internal").mkdir()
+    (tmp_path / package / "_internal" / "__init__.py").write_text("raise RuntimeError('no')\n")
+    assert "Deep" in [w.name for w in pyflow.load_workflows(package)]
+
+
+def test_a_list_attribute_gives_its_workflows_and_rejects_other_items(
+    package: str, tmp_path: Path
+) -> None:
+    module = f"{package}.lists"
+    (tmp_path / package / "lists.py").write_text(
+        textwrap.dedent(WORKFLOW_MODULE) + "both = [first, second]\nmixed = [first, 3]\n"
+    )
+    assert [w.name for w in pyflow.load_workflows(f"{module}:both")] == ["First", "Second"]
+    with pytest.raises(LoadError, match="holds 3, not a pyflow.Workflow"):
+        pyflow.load_workflows(f"{module}:mixed")
 
 
 def test_the_shipped_example_package_loads() -> None:
