@@ -9,6 +9,7 @@ caller can show it in one line without a traceback.
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
 import pkgutil
 import sys
@@ -132,6 +133,21 @@ def objects_of(modules: Iterable[ModuleType], kind: type[T]) -> list[T]:
             if isinstance(value, kind):
                 found.setdefault(id(value), value)
     return list(found.values())
+
+
+def module_handlers(module: ModuleType) -> dict[str, Callable[..., Any]]:
+    """Every Lambda handler a module offers: its `LAMBDAS` dict, else each public function it
+    defines, by its name with '_' as '-' (`string_upcase` serves `string-upcase`)."""
+    table = getattr(module, "LAMBDAS", None)
+    if isinstance(table, dict):
+        return {str(k): v for k, v in table.items() if callable(v)}
+    return {
+        attr.replace("_", "-"): value
+        for attr, value in vars(module).items()
+        if not attr.startswith("_")
+        and inspect.isfunction(value)
+        and value.__module__ == module.__name__
+    }
 
 
 def find_handler(

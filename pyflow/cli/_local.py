@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import json
 import signal
 import threading
@@ -13,6 +12,7 @@ import click
 
 from .._client import DEFAULT_DECIDER_TASK_LIST, Client
 from .._client._factory import is_loopback
+from .._loading import module_handlers
 from ..local import LocalSWF
 from ..local._server import serve as start_server
 from ._errors import CliError
@@ -27,19 +27,8 @@ execution has one, as SWF does, so executions started without --lambda-role can 
 
 
 def module_lambdas(name: str) -> dict[str, Callable[..., Any]]:
-    """The handlers a module offers: its LAMBDAS dict, else each public function by its name
-    with '_' as '-' (`string_upcase` serves `string-upcase`)."""
-    module = import_module(name)
-    table = getattr(module, "LAMBDAS", None)
-    if isinstance(table, dict):
-        return {str(k): v for k, v in table.items() if callable(v)}
-    return {
-        attr.replace("_", "-"): value
-        for attr, value in vars(module).items()
-        if not attr.startswith("_")
-        and inspect.isfunction(value)
-        and value.__module__ == module.__name__
-    }
+    """The handlers module `name` offers (see `pyflow._loading.module_handlers`)."""
+    return module_handlers(import_module(name))
 
 
 def _lambdas(
