@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .._exceptions import ArgumentTypeError, InvalidArgumentError
 from . import _ops_executions, _ops_registry, _ops_tasks, _ops_visibility  # noqa: F401
 from ._core import Core
 from ._faults import SWFFault
@@ -70,7 +71,9 @@ class LocalSWF:
     def add_lambda(self, function_name: str, handler: Callable[[Any, Any], Any]) -> None:
         """Run `handler(event, context)` for Lambda tasks naming `function_name`."""
         if not callable(handler):
-            raise TypeError(f"handler for Lambda function {function_name!r} is not callable")
+            raise ArgumentTypeError(
+                f"handler for Lambda function {function_name!r} is not callable"
+            )
         with self._core.lock:
             self._lambdas.handlers[function_name] = handler
 
@@ -81,7 +84,7 @@ class LocalSWF:
     def advance(self, seconds: float) -> None:
         """Move virtual time forward, firing what falls due on the way."""
         if not self.virtual_time:
-            raise RuntimeError("advance() needs LocalSWF(virtual_time=True)")
+            raise InvalidArgumentError("advance() needs LocalSWF(virtual_time=True)")
         core = self._core
         with core.lock:
             target = core.now() + seconds

@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+import pyflow
 from pyflow.local import LocalSWF
 from tests.support.swf import DOMAIN, activity, attrs, complete, fail, lambda_, timer
 
@@ -254,5 +255,5 @@ def test_closing_the_engine_releases_waiting_pollers() -> None:
 
 
 def test_advance_needs_virtual_time() -> None:
-    with LocalSWF() as engine, pytest.raises(RuntimeError, match="virtual_time"):
+    with LocalSWF() as engine, pytest.raises(pyflow.PyflowError, match="virtual_time"):
         engine.advance(5)
