@@ -161,6 +161,13 @@ def run_handler(handler: Handler, payload: str | None, context: LambdaContext) -
     except Exception as exc:  # noqa: BLE001 - a handler's failure is the task's outcome
         frames = traceback.format_list(traceback.extract_tb(exc.__traceback__)[1:])
         return _failed(type(exc).__name__, str(exc), frames, reason="UnhandledError")
+    except BaseException as exc:  # SystemExit, KeyboardInterrupt: Lambda's runtime would exit
+        # On Lambda the runtime process dies and the invocation fails; here the engine (and
+        # whatever runs it) must keep serving, so the task fails the same way and that is all.
+        status = exc.code if isinstance(exc, SystemExit) else type(exc).__name__
+        message = (f"RequestId: {context.aws_request_id} Error: Runtime exited with error: "
+                   f"{type(exc).__name__} ({status})")
+        return _failed("Runtime.ExitError", message, [], reason="Runtime.ExitError")
     try:
         body = json.dumps(result)
     except (TypeError, ValueError) as exc:

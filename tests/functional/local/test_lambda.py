@@ -154,3 +154,25 @@ def test_input_that_is_not_json_fails_like_a_lambda_invocation(env) -> None:
                                 "id": "l1", "name": "fn", "input": "not json"}})
     failed = attrs(_closing_event(env))
     assert failed["reason"] == "InvalidRequestContentException"
+
+
+def test_a_handler_that_exits_fails_its_task_and_the_engine_keeps_serving(env) -> None:
+    def leaves(event, context):
+        if event == "exit":
+            raise SystemExit(3)
+        raise KeyboardInterrupt
+
+    env.engine.add_lambda("fn", leaves)
+    env.engine.add_lambda("ok", lambda event, context: "still here")
+    env.start()
+    env.decide(env.poll(), lambda_("l1", "fn", "exit"), lambda_("l2", "fn", "interrupt"))
+    task = env.poll()
+    while sum(e["eventType"] == "LambdaFunctionFailed" for e in task["events"]) < 2:
+        env.decide(task)  # the two may close in different decision tasks
+        task = env.poll()
+    failed = [attrs(e) for e in task["events"] if e["eventType"] == "LambdaFunctionFailed"]
+    assert {f["reason"] for f in failed} == {"Runtime.ExitError"}
+    messages = sorted(json.loads(f["details"])["errorMessage"] for f in failed)
+    assert "SystemExit (3)" in messages[1] and "KeyboardInterrupt" in messages[0]
+    env.decide(task, lambda_("l3", "ok", "x"))
+    assert attrs(_closing_event(env))["result"] == '"still here"'
