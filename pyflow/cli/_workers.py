@@ -10,7 +10,7 @@ from .._client import DEFAULT_DECIDER_TASK_LIST
 from .._worker import poll_for_activities, poll_for_executions
 from . import _render as r
 from ._errors import CliError
-from ._loading import load_activities, load_workflows
+from ._loading import lambda_functions, load_activities, load_workflows
 from ._options import aws_options, json_option, options
 
 DEFAULT_TASK_LIST = DEFAULT_DECIDER_TASK_LIST
@@ -92,10 +92,35 @@ def register(
             )
         else:
             click.echo(f"registered workflow type {name} (task list {item['taskList']})")
+    _warn_without_lambda_role(workflows, registered, lambda_role)
     if any(item["alreadyRegistered"] for item in registered) and (lambda_role or task_list):
         click.echo(
             "Note: SWF types cannot change; register a new workflow version to change their "
             "default task list or Lambda role, or pass them to `pyflow start`",
+            err=True,
+        )
+
+
+def _warn_without_lambda_role(
+    workflows: list[Any], registered: list[dict[str, Any]], given: str | None
+) -> None:
+    """Types with Lambda tasks but no default role: their executions need a role at start, or
+    every Lambda task fails later with ASSUME_ROLE_FAILED."""
+    roles = {
+        (i["name"], i["version"]): i.get("lambdaRole") if i["alreadyRegistered"] else given
+        for i in registered
+    }
+    needing = [
+        f"{w.name} {w.version}"
+        for w in workflows
+        if not roles.get((w.name, w.version)) and lambda_functions(w)
+    ]
+    if needing:
+        click.echo(
+            f"Warning: {', '.join(needing)} call Lambda functions but have no default Lambda "
+            "role: start their executions with --lambda-role (or lambda_role=), or register "
+            "a new version with --lambda-role; otherwise every Lambda task fails with "
+            "ASSUME_ROLE_FAILED",
             err=True,
         )
 

@@ -476,3 +476,27 @@ def test_describe_says_when_it_cuts_the_input_short(swf: Callable[..., Result]) 
     line = next(line for line in text.splitlines() if line.startswith("Input:"))
     assert line.endswith("… (truncated; --json shows all)")
     assert _describe(swf, "long-1")["input"] == "x" * 300
+
+
+def test_register_warns_when_lambda_tasks_will_have_no_role(
+    swf: Callable[..., Result], user_module: Callable[[str, str], str]
+) -> None:
+    user_module("cli_roleless", (
+        "import pyflow\n"
+        "bare = pyflow.Workflow('Bare', version='1')\n"
+        "bare.add(pyflow.LambdaTask(name='F', lambda_function='f', depends_on=[bare.start_task]))\n"
+        "quiet = pyflow.Workflow('Quiet', version='1')\n"
+        "quiet.add(pyflow.TimerTask(name='T', duration=1, depends_on=[quiet.start_task]))\n"
+    ))
+    warned = swf("register", "cli_roleless")
+    assert warned.exit_code == 0, warned.output
+    assert "Warning: Bare 1 call Lambda functions but have no default Lambda role" in warned.stderr
+    assert "--lambda-role" in warned.stderr and "Quiet" not in warned.stderr
+    user_module("cli_roled", (
+        "import pyflow\n"
+        "roled = pyflow.Workflow('Roled', version='1')\n"
+        "roled.add(pyflow.LambdaTask(name='F', lambda_function='f',"
+        " depends_on=[roled.start_task]))\n"
+    ))
+    quiet = swf("register", "cli_roled", "--lambda-role", ROLE)
+    assert quiet.exit_code == 0 and "Warning" not in quiet.stderr
