@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from .._workflow._tasks import SignalTask
-from ._events import CLOSE_STATUS
+from ._events import CLOSE_STATUS, attributes_key
 from ._graph import Graph
 from ._ids import Ref, fallback_parent_id, parse_child_id, parse_control, parse_id
 from ._records import MAX_THROTTLES, TaskError, TaskRecord
@@ -56,10 +56,6 @@ _IGNORED = frozenset(
         "ContinueAsNewWorkflowExecutionFailed",
     }
 )
-
-
-def _attributes_key(event_type: str) -> str:
-    return event_type[0].lower() + event_type[1:] + "EventAttributes"
 
 
 class History:
@@ -601,5 +597,5 @@ _BY_TYPE: dict[str, _Handler] = {
     "RequestCancelExternalWorkflowExecutionInitiated": History.on_cancel_child_initiated,
 }
 _HANDLERS: dict[str, tuple[_Handler, str]] = {
-    name: (handler, _attributes_key(name)) for name, handler in _BY_TYPE.items()
+    name: (handler, attributes_key(name)) for name, handler in _BY_TYPE.items()
 }

@@ -17,6 +17,7 @@ from .._workflow._definition import Workflow
 from .._workflow._payload import decode
 from .._workflow._tasks import TaskKind
 from ._decide import replay
+from ._events import attributes
 from ._history import History
 from ._records import TaskError, TaskRecord
 
@@ -93,12 +94,7 @@ def execution_state(
 
 
 def _close_attributes(history: History) -> dict[str, Any]:
-    event = history.close_event
-    if event is None:
-        return {}
-    key = event["eventType"][0].lower() + event["eventType"][1:] + "EventAttributes"
-    attrs = event.get(key)
-    return dict(attrs) if isinstance(attrs, dict) else {}
+    return {} if history.close_event is None else attributes(history.close_event)
 
 
 def _blamed_task(history: History, details: object) -> tuple[str, TaskError] | None:

@@ -9,14 +9,13 @@ from typing import Any
 
 import click
 
-from .._decider._events import CLOSE_STATUS
+from .._decider._events import CLOSE_STATUS, attributes
 from .._workflow._definition import Workflow
 from .._workflow._payload import decode
 from . import _render as r
 from ._client import aws_options, options
 from ._errors import CliError
 from ._executions import json_option, read_history, run_id_option
-from ._history import attributes
 from ._loading import load_workflows
 from ._timeline import (
     TaskRow,

@@ -7,12 +7,12 @@ from typing import Any
 
 import click
 
+from .._decider._events import attributes
 from .._workflow._definition import Workflow
 from ._client import aws_options, options
 from ._errors import CliError
 from ._executions import read_history, run_id_option
 from ._graph import as_data, dot, mermaid
-from ._history import attributes
 from ._loading import load_workflow
 from ._render import to_json
 

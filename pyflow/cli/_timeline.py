@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from .._decider._events import attributes
 from .._decider._ids import Ref, parse_control, parse_id
 from .._workflow._definition import Workflow
 from . import _render as r
 from ._graph import describe_task
-from ._history import attributes
 
 DONE_STATES = ("completed", "failed", "canceled")
 
