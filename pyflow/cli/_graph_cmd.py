@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from .._decider import execution_state
 from .._decider._events import attributes
 from .._workflow._definition import Workflow
 from ._client import aws_options, options
@@ -49,8 +50,6 @@ def graph(
     definition = load_workflow(workflow)
     states: dict[str, Any] | None = None
     if workflow_id:
-        from .._decider import execution_state
-
         run, events = read_history(workflow_id, run_id)
         _check_type(definition, workflow_id, events)
         state = execution_state(

@@ -21,6 +21,7 @@ from .._client._outcome import (
     wait_closed,
 )
 from .._client._register import ensure_domain_registered, ensure_workflow_registered
+from .._decider import execution_state
 from .._exceptions import OutcomeTimeoutError, PyflowError
 from .._worker._activities import poll_for_activities
 from .._worker._decider import poll_for_executions
@@ -269,8 +270,6 @@ class _Progress:
     def poll(self) -> None:
         if self.on_task is None:
             return
-        from .._decider import execution_state
-
         events = read_history(self.client, LOCAL_DOMAIN, self.workflow_id, self.run_id)
         state = execution_state(
             self.workflow,
