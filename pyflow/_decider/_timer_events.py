@@ -27,8 +27,9 @@ class TimerEvents(Pass):
             self._issue(rec, ref.attempt, event, "running")
             return
         if self.discover and rec.phase == "failed" and ref.attempt == rec.attempt + 1:
-            # Without the definition only the back-off says that a failure was not the end.
-            self.move(rec, "retry_wait", event)
+            # Without the definition only the back-off says that a failure was not the end;
+            # the wait began with the failure, so changed_at stays the failure's time.
+            rec.phase = "retry_wait"
             rec.ended_at = None
         if rec.phase == "retry_wait" and ref.attempt == rec.attempt + 1:
             rec.retry_timer = "open"
