@@ -7,14 +7,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from .._decider._events import CLOSE_STATUS
+from .._decider import execution_state
 from .._exceptions import InvalidArgumentError, OutcomeTimeoutError, UnknownExecutionError
 from .._workflow._definition import Workflow
-from .._workflow._payload import decode
 from ._faults import execution_error
 
 if TYPE_CHECKING:
@@ -24,7 +23,6 @@ if TYPE_CHECKING:
     from .._decider import TaskState
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_CLOSE_STATUS = CLOSE_STATUS
 
 
 @dataclass(frozen=True)
@@ -45,8 +43,10 @@ class Outcome:
     history: list[HistoryEventTypeDef] = field(default_factory=list, repr=False)
     """Every history event, oldest first, as boto3 returns them."""
     tasks: dict[str, TaskState] = field(default_factory=dict, repr=False)
-    """Each task's state and attempts, in workflow order; empty unless the workflow
-    definition was given."""
+    """Each task's state and attempts, the start task first. With the workflow definition,
+    every task in workflow order (those not started yet as 'waiting'); without it, the
+    tasks the history shows, in the order they first appear, and a failed attempt reads
+    'failed' until a retry shows in the history (the retry policy is in the definition)."""
 
     @property
     def is_open(self) -> bool:
@@ -193,44 +193,18 @@ def outcome_from_history(
     events: list[HistoryEventTypeDef],
     workflow: Workflow | None,
 ) -> Outcome:
-    if workflow is not None:
-        from .._decider import execution_state
-
-        state = execution_state(
-            workflow, events, execution={"workflowId": workflow_id, "runId": run_id}
-        )
-        return Outcome(
-            workflow_id=workflow_id,
-            run_id=run_id,
-            status=state.status,
-            result=state.result,
-            reason=state.reason,
-            details=state.details,
-            history=events,
-            tasks=dict(state.tasks),
-        )
-    return _outcome_without_definition(workflow_id, run_id, events)
-
-
-def _outcome_without_definition(
-    workflow_id: str, run_id: str, events: list[HistoryEventTypeDef]
-) -> Outcome:
-    """Close status and payloads straight from the closing event."""
-    close = next((e for e in reversed(events) if e["eventType"] in _CLOSE_STATUS), None)
-    if close is None:
-        return Outcome(workflow_id=workflow_id, run_id=run_id, status="OPEN", history=events)
-    attrs: dict[str, Any] = next(
-        (dict(cast(Any, v)) for k, v in close.items() if k.endswith("EventAttributes")), {}
+    state = execution_state(
+        workflow, events, execution={"workflowId": workflow_id, "runId": run_id}
     )
-    reason = attrs.get("reason") or attrs.get("timeoutType") or attrs.get("cause")
     return Outcome(
         workflow_id=workflow_id,
         run_id=run_id,
-        status=_CLOSE_STATUS[close["eventType"]],
-        result=decode(attrs.get("result")),
-        reason=reason,
-        details=attrs.get("details"),
+        status=state.status,
+        result=state.result,
+        reason=state.reason,
+        details=state.details,
         history=events,
+        tasks=dict(state.tasks),
     )
 
 

@@ -2,9 +2,11 @@
 
 No I/O, no clock, no randomness: the same history always gives the same decisions, so any
 number of stateless deciders can take turns on one execution. `_ids` documents the ids
-pyflow gives SWF; `_history` the single pass over events; `_decide` the precedence of
-close, failure and scheduling; `_schedule` each task kind's decision; `_close` the close
-decisions; `_state` the read-only view used by the runtime and the CLI.
+pyflow gives SWF; `_history` the single pass over events (its per-kind handlers in
+`_lambda_events`, `_activity_events`, `_timer_events`, `_child_events`, their shared state in
+`_pass`, and `_discovery` the tasks it finds when the definition is not at hand); `_decide`
+the precedence of close, failure and scheduling; `_schedule` each task kind's decision;
+`_close` the close decisions; `_state` the read-only view every reader of history uses.
 """
 
 from ._decide import decide

@@ -25,7 +25,7 @@ from .._workflow._definition import Workflow
 from .._workflow._inputs import encode_input, workflow_output
 from .._workflow._payload import MAX_DATA, decode, encode
 from . import _close, _schedule
-from ._graph import graph_of
+from ._graph import discovery_graph, graph_of
 from ._history import History
 from ._records import TaskError, TaskRecord
 
@@ -42,16 +42,24 @@ _SCHEDULED_KINDS = ("lambda", "activity", "timer", "workflow")
 
 
 def replay(
-    workflow: Workflow,
+    workflow: Workflow | None,
     events: Sequence[HistoryEventTypeDef],
     execution: WorkflowExecutionTypeDef | None = None,
 ) -> History:
-    """The history pass, with the parent's workflowId and runId used for child workflow ids."""
-    graph = graph_of(workflow)
+    """The history pass, with the parent's workflowId and runId used for child workflow ids;
+    without the definition (`workflow` None), over the tasks the history itself names."""
+    graph = discovery_graph() if workflow is None else graph_of(workflow)
     mapped = cast(Sequence[Mapping[str, Any]], events)
     parent_id = _text(execution.get("workflowId")) if execution else None
     run_id = _text(execution.get("runId")) if execution else None
-    return History(graph, parent_id, run_id).replay(mapped)
+    return History(graph, parent_id, run_id, discover=workflow is None).replay(mapped)
+
+
+def _definition(history: History) -> Workflow:
+    workflow = history.graph.workflow
+    if workflow is None:  # `decide` always replays with the definition
+        raise PyflowError("decisions need the workflow definition")
+    return workflow
 
 
 def _text(value: object) -> str | None:
@@ -100,7 +108,7 @@ def _decide(history: History) -> list[DecisionTypeDef]:
     if history.close_status is not None:
         return []
     if history.problem is not None:
-        workflow = history.graph.workflow
+        workflow = _definition(history)
         reason = f"workflow {workflow.name!r} cannot continue: {history.problem}"
         return _close.fail(history, reason, {"error": {"reason": history.problem}})
     if history.cancel_requested:
@@ -219,7 +227,7 @@ class _Planner:
 
     def _complete(self) -> list[DecisionTypeDef]:
         history = self.history
-        result = workflow_output(history.graph.workflow, self.outputs)
+        result = workflow_output(_definition(history), self.outputs)
         try:
             text = encode(result, what="the workflow result", limit=MAX_DATA)
         except PayloadTooLargeError as exc:

@@ -47,6 +47,8 @@ class TaskRecord:
     """Signal tasks only: dependencies not completed yet."""
     started_at: datetime | None = None
     ended_at: datetime | None = None
+    changed_at: datetime | None = None
+    """When the history last moved the task to its current phase."""
 
     @property
     def name(self) -> str:

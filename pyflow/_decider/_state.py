@@ -1,14 +1,16 @@
 """`execution_state`: what an execution and each of its tasks are doing, read from history.
 
-The runtime reports an execution's outcome with it and the CLI shows it (`describe`,
-`graph --workflow-id`). It reads the same single pass the decider uses, so the two can
-never disagree about a task.
+The runtime reports an execution's outcome with it and every CLI view shows it (`describe`,
+`graph --workflow-id`, `run`'s progress). It reads the same single pass the decider uses, so
+they can never disagree about a task. Without the definition the pass finds the tasks from
+pyflow's ids in the history (see `_history`), so an execution of a type this process never
+loaded still reads the same way, short of the tasks not started yet.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
@@ -17,6 +19,8 @@ from .._workflow._definition import Workflow
 from .._workflow._payload import decode
 from .._workflow._tasks import TaskKind
 from ._decide import replay
+from ._discovery import describe
+from ._events import attributes
 from ._history import History
 from ._records import TaskError, TaskRecord
 
@@ -49,7 +53,12 @@ class TaskState:
     last_error: TaskError | None = None
     """`reason` and `details` of the last failed attempt."""
     started_at: datetime | None = None
+    """When its first attempt was issued."""
     ended_at: datetime | None = None
+    changed_at: datetime | None = None
+    """When the history moved the task to `state` (for progress lines of later attempts)."""
+    what: str = ""
+    """What it runs, in a few words: 'lambda string-upcase', 'timer 30s', 'signal Approved'."""
 
 
 @dataclass(frozen=True)
@@ -60,45 +69,57 @@ class ExecutionState:
     result: Any = None
     """The decoded result of a completed execution."""
     reason: str | None = None
+    """Why it closed other than COMPLETED: the close event's reason, else its timeoutType
+    or cause (a timed-out or canceled execution gives no reason)."""
     details: str | None = None
     input: Any = None
+    workflow_type: dict[str, str] | None = None
+    """{'name': ..., 'version': ...} from the start event."""
+    tags: list[str] = field(default_factory=list)
     started_at: datetime | None = None
     closed_at: datetime | None = None
     tasks: dict[str, TaskState] = field(default_factory=dict)
-    """Every task, in workflow order."""
+    """Every task, the start task first: with the definition in workflow order (tasks not
+    started yet included); without it, the tasks the history shows, as they first appear."""
 
 
 def execution_state(
-    workflow: Workflow,
+    workflow: Workflow | None,
     events: Sequence[HistoryEventTypeDef],
     *,
     execution: WorkflowExecutionTypeDef | None = None,
 ) -> ExecutionState:
-    """The state of the execution whose history is `events`."""
+    """The state of the execution whose history is `events`; `workflow` None when the
+    definition is not at hand (never raises then: an odd history gives what it can)."""
     history = replay(workflow, events, execution)
     status: ExecutionStatus = history.close_status or "OPEN"  # type: ignore[assignment]
     attrs = _close_attributes(history)
     blamed = _blamed_task(history, attrs.get("details"))
-    tasks = {rec.name: _task_state(rec, status, blamed) for rec in history.records}
+    tasks = {rec.name: _task_state(rec, history, blamed) for rec in history.records}
+    start = attributes(history.started) if history.started is not None else {}
+    reason = attrs.get("reason") or attrs.get("timeoutType") or attrs.get("cause")
     return ExecutionState(
         status=status,
         result=decode(attrs.get("result")) if status == "COMPLETED" else None,
-        reason=attrs.get("reason"),
+        reason=reason if isinstance(reason, str) else None,
         details=attrs.get("details"),
         input=decode(history.input),
+        workflow_type=_workflow_type(start.get("workflowType")),
+        tags=[str(tag) for tag in start.get("tagList") or ()],
         started_at=history.started_at,
         closed_at=history.closed_at,
         tasks=tasks,
     )
 
 
+def _workflow_type(value: object) -> dict[str, str] | None:
+    if not isinstance(value, Mapping):
+        return None
+    return {"name": str(value.get("name", "?")), "version": str(value.get("version", "?"))}
+
+
 def _close_attributes(history: History) -> dict[str, Any]:
-    event = history.close_event
-    if event is None:
-        return {}
-    key = event["eventType"][0].lower() + event["eventType"][1:] + "EventAttributes"
-    attrs = event.get(key)
-    return dict(attrs) if isinstance(attrs, dict) else {}
+    return {} if history.close_event is None else attributes(history.close_event)
 
 
 def _blamed_task(history: History, details: object) -> tuple[str, TaskError] | None:
@@ -119,14 +140,17 @@ def _blamed_task(history: History, details: object) -> tuple[str, TaskError] | N
     return data["task"], TaskError(reason, extra if isinstance(extra, str) else None)
 
 
-def _task_state(rec: TaskRecord, status: str, blamed: tuple[str, TaskError] | None) -> TaskState:
+def _task_state(
+    rec: TaskRecord, history: History, blamed: tuple[str, TaskError] | None
+) -> TaskState:
     state: TaskStatus = rec.phase
     last_error = rec.last_error
-    ended_at = rec.ended_at
+    ended_at, changed_at = rec.ended_at, rec.changed_at
     if blamed is not None and blamed[0] == rec.name and state not in ("completed", "failed"):
         state, last_error = "failed", blamed[1]
-    elif status != "OPEN" and state in ("scheduled", "running", "retry_wait"):
-        state = "canceled"
+        changed_at = history.closed_at
+    elif history.close_status is not None and state in ("scheduled", "running", "retry_wait"):
+        state, changed_at = "canceled", history.closed_at
     return TaskState(
         name=rec.name,
         kind=rec.task.kind,
@@ -136,4 +160,6 @@ def _task_state(rec: TaskRecord, status: str, blamed: tuple[str, TaskError] | No
         last_error=last_error,
         started_at=rec.started_at,
         ended_at=ended_at,
+        changed_at=changed_at,
+        what=describe(rec.task),
     )

@@ -5,29 +5,23 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from .._decider._events import CLOSE_STATUS
+from .._decider import execution_state
+from .._decider._events import attributes
 from .._workflow._definition import Workflow
-from .._workflow._payload import decode
 from . import _render as r
 from ._errors import CliError
-from ._history import attributes
-from ._loading import load_workflows
+from ._loading import all_workflows, load_workflows
 from ._options import aws_options, json_option, options, run_id_option
 from ._reading import read_history
-from ._timeline import (
-    TaskRow,
-    add_change_times,
-    gantt,
-    mermaid_gantt,
-    rows_from_history,
-    rows_from_states,
-)
+from ._timeline import TaskRow, gantt, mermaid_gantt, rows_from_states
 
-_CLOSE_EVENTS = CLOSE_STATUS
+if TYPE_CHECKING:
+    from mypy_boto3_swf.type_defs import WorkflowExecutionTypeDef
+
 workflows_option = click.option(
     "--workflows",
     "definitions",
@@ -42,8 +36,6 @@ def find_definition(target: str | None, name: str, version: str) -> Workflow | N
     """The workflow named `name`/`version` in `target` (and its children), if given."""
     if not target:
         return None
-    from ._loading import all_workflows
-
     for workflow in load_workflows(target):
         for candidate in all_workflows(workflow):
             if (candidate.name, candidate.version) == (name, version):
@@ -65,64 +57,36 @@ def _gather(
     workflow_id: str, run_id: str | None, definition: Workflow | str | None
 ) -> tuple[dict[str, Any], list[Any]]:
     run, events = read_history(workflow_id, run_id)
-    started = events[0] if events else {}
-    start_attrs = attributes(started)
-    wf_type = start_attrs.get("workflowType", {"name": "?", "version": "?"})
+    execution: WorkflowExecutionTypeDef = {"workflowId": workflow_id, "runId": run}
+    known = definition if isinstance(definition, Workflow) else None
+    state = execution_state(known, events, execution=execution)
+    wf_type = state.workflow_type or {"name": "?", "version": "?"}
     if not isinstance(definition, Workflow):
-        definition = find_definition(definition, wf_type["name"], wf_type["version"])
-    view: dict[str, Any] = {
-        "workflowId": workflow_id,
-        "runId": run,
-        "domain": options().domain,
-        "workflowType": wf_type,
-        "status": "OPEN",
-        "startedAt": started.get("eventTimestamp"),
-        "closedAt": None,
-        "tags": start_attrs.get("tagList", []),
-        "input": decode(start_attrs.get("input")),
-        "result": None,
-        "reason": None,
-        "details": None,
-    }
-    _add_close(view, events)
-    rows = _rows(definition, events, workflow_id, run)
+        found = find_definition(definition, wf_type["name"], wf_type["version"])
+        if found is not None:  # read again for the tasks not started yet
+            state = execution_state(found, events, execution=execution)
     # "Now" for an open execution: a virtual-time engine's clock may be ahead of this one.
     latest = events[-1].get("eventTimestamp") if events else None
     now = datetime.now(UTC)
     if isinstance(latest, datetime):
         now = max(now, r.utc(latest))
-    view["seconds"] = r.between(view["startedAt"], view["closedAt"] or now)
-    view["tasks"] = rows
+    view: dict[str, Any] = {
+        "workflowId": workflow_id,
+        "runId": run,
+        "domain": options().domain,
+        "workflowType": wf_type,
+        "status": state.status,
+        "startedAt": state.started_at,
+        "closedAt": state.closed_at,
+        "tags": state.tags,
+        "input": state.input,
+        "result": state.result,
+        "reason": state.reason,
+        "details": state.details,
+        "seconds": r.between(state.started_at, state.closed_at or now),
+        "tasks": rows_from_states(state.tasks),
+    }
     return view, events
-
-
-def _add_close(view: dict[str, Any], events: list[Any]) -> None:
-    for event in reversed(events):
-        status = _CLOSE_EVENTS.get(event["eventType"])
-        if status is None:
-            continue
-        attrs = attributes(event)
-        view["status"] = status
-        view["closedAt"] = event["eventTimestamp"]
-        view["result"] = decode(attrs.get("result"))
-        view["reason"] = attrs.get("reason") or attrs.get("timeoutType") or attrs.get("cause")
-        view["details"] = attrs.get("details")
-        return
-
-
-def _rows(
-    definition: Workflow | None, events: list[Any], workflow_id: str, run_id: str
-) -> list[TaskRow]:
-    if definition is None:
-        return rows_from_history(events)
-    from .._decider import execution_state
-
-    state = execution_state(
-        definition, events, execution={"workflowId": workflow_id, "runId": run_id}
-    )
-    rows = rows_from_states(definition, state.tasks)
-    add_change_times(rows, events)
-    return rows
 
 
 def view_json(view: dict[str, Any]) -> dict[str, Any]:

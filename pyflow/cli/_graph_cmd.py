@@ -7,10 +7,11 @@ from typing import Any
 
 import click
 
+from .._decider import execution_state
+from .._decider._events import attributes
 from .._workflow._definition import Workflow
 from ._errors import CliError
 from ._graph import as_data, dot, mermaid
-from ._history import attributes
 from ._loading import load_workflow
 from ._options import aws_options, options, run_id_option
 from ._reading import read_history
@@ -49,8 +50,6 @@ def graph(
     definition = load_workflow(workflow)
     states: dict[str, Any] | None = None
     if workflow_id:
-        from .._decider import execution_state
-
         run, events = read_history(workflow_id, run_id)
         _check_type(definition, workflow_id, events)
         state = execution_state(

@@ -10,18 +10,11 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from .._decider._events import attributes
 from . import _render as r
 
 _PAYLOAD_KEYS = ("input", "result", "details", "control")
 _SKIP_KEYS = ("taskPriority", "identity", "executionContext")
-
-
-def attributes(event: Mapping[str, Any]) -> dict[str, Any]:
-    """The event's `...EventAttributes` dict (empty for events that have none)."""
-    for key, value in event.items():
-        if key.endswith("EventAttributes") and isinstance(value, Mapping):
-            return dict(value)
-    return {}
 
 
 def _value(key: str, value: Any, width: int | None) -> str | None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from .._decider import execution_state
 from .._workflow._activity import Activity
 from .._workflow._definition import Workflow
 from .._workflow._tasks import SignalTask
@@ -15,7 +16,7 @@ from . import _render as r
 from ._errors import CliError
 from ._graph import describe_task
 from ._loading import activity_types, lambda_handlers, load_activities, load_workflow
-from ._timeline import TaskRow, gantt, rows_from_history, rows_from_states
+from ._timeline import TaskRow, gantt, rows_from_states
 from ._values import parse_mapping, parse_payload
 
 DONE = ("completed", "failed", "canceled")
@@ -58,17 +59,18 @@ class _Progress:
             return
         self.announced.add((task.name, attempt))
         extra = f"attempt {attempt}" if attempt > 1 else self.what[task.name]
-        moment = task.started_at if attempt == 1 else None
+        moment = task.started_at if attempt == 1 else _changed(task, attempt, _ISSUED)
         self._line(moment, "started", task.name, extra)
 
     def _retrying(self, task: Any, attempt: int) -> None:
         if (task.name, attempt) not in self.retried:
             self.retried.add((task.name, attempt))
-            self._line(None, "retrying", task.name, _error(task))
+            moment = _changed(task, attempt, ("retry_wait",))
+            self._line(moment, "retrying", task.name, _error(task))
 
     def _line(self, moment: datetime | None, what: str, name: str, extra: str) -> None:
-        # No moment: a retry or later attempt, whose time the task states do not carry (the
-        # latest time seen would be wrong by up to the retry delays); the column stays blank.
+        # No moment: a state the polling missed (a retry wait of 0 s), whose time the task's
+        # current state no longer carries; the column stays blank rather than guess.
         offset = r.between(self.origin, moment)
         when = f"{offset:>9.3f}s" if offset is not None else " " * 10
         label = r.styled(f"{what:<9}", what if what != "started" else "running")
@@ -89,6 +91,16 @@ class _Progress:
         busy = f", running: {', '.join(running)}" if running else ""
         busy += f", retrying: {', '.join(retrying)}" if retrying else ""
         self.status.update(f"{done}/{self.total} tasks done{busy}")
+
+
+_ISSUED = ("scheduled", "running")
+
+
+def _changed(task: Any, attempt: int, states: tuple[str, ...]) -> datetime | None:
+    """When `task` entered its state, if that state is `attempt` being in one of `states`."""
+    if attempt == task.attempts and task.state in states:
+        return getattr(task, "changed_at", None)
+    return None
 
 
 def _error(task: Any) -> str:
@@ -268,8 +280,8 @@ def _timeout_hint(workflow: Workflow, progress: _Progress) -> str:
 def outcome_rows(workflow: Workflow, outcome: Any) -> list[TaskRow]:
     tasks = getattr(outcome, "tasks", None)
     if tasks:
-        return rows_from_states(workflow, tasks)
-    return rows_from_history(getattr(outcome, "history", []) or [])
+        return rows_from_states(tasks)
+    return rows_from_states(execution_state(workflow, getattr(outcome, "history", []) or []).tasks)
 
 
 def _report(workflow: Workflow, outcome: Any, as_json: bool, clock: str) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .._client._outcome import Outcome, read_history
+from .._decider import execution_state
 from .._exceptions import OutcomeTimeoutError, PyflowError
 from .._workflow._activity import Activity
 from .._workflow._catalog import activity_map, workflow_closure
@@ -145,8 +146,6 @@ class _Progress:
     def poll(self) -> None:
         if self.on_task is None:
             return
-        from .._decider import execution_state
-
         events = read_history(self.client, LOCAL_DOMAIN, self.workflow_id, self.run_id)
         state = execution_state(
             self.workflow,

@@ -8,6 +8,12 @@ from collections.abc import Callable
 import pytest
 from click.testing import Result
 
+import pyflow
+from pyflow import local
+from pyflow._decider import execution_state
+from pyflow.cli import _render as r
+from pyflow.cli._run import _Progress
+
 FLOWS = """
 import pyflow
 
@@ -186,3 +192,24 @@ def test_run_never_stamps_a_retry_with_an_earlier_time(
         assert line[0] == "started" or float(line[0].rstrip("s")) >= 100
     failed = next(line for line in lines if line[1:3] == ["failed", "Fail"])
     assert 200 <= float(failed[0].rstrip("s")) < 201
+
+
+def _wobble(event: object, context: object = None) -> None:
+    raise RuntimeError("not yet")
+
+
+def test_run_prints_the_time_of_a_retry_it_sees(capsys: pytest.CaptureFixture[str]) -> None:
+    wf = pyflow.Workflow("Wait", version="1")
+    wf.add(pyflow.LambdaTask(name="Wobble", lambda_function="wobble", num_retries=1,
+                             time_between_retries=100, depends_on=[wf.start_task]))
+    history = list(local.run(wf, lambdas={"wobble": _wobble}).history)  # virtual time
+    failed = next(i for i, e in enumerate(history) if e["eventType"] == "LambdaFunctionFailed")
+    tasks = execution_state(wf, history[: failed + 1]).tasks  # type: ignore[arg-type]
+    assert tasks["Wobble"].state == "retry_wait"
+    progress = _Progress(wf)
+    for task in tasks.values():
+        progress(task)
+    lines = [line.split() for line in capsys.readouterr().err.splitlines()]
+    retry = next(line for line in lines if line[1] == "retrying")
+    offset = r.between(history[0]["eventTimestamp"], history[failed]["eventTimestamp"])
+    assert float(retry[0].rstrip("s")) == pytest.approx(offset, abs=0.001)

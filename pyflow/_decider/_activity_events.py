@@ -1,0 +1,67 @@
+"""The activity task events of the history pass."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ._ids import parse_control, parse_id
+from ._pass import Event, Pass, event_id
+from ._records import TaskError
+
+
+class ActivityEvents(Pass):
+    def on_activity_scheduled(self, attrs: Mapping[str, Any], event: Event) -> None:
+        activity_id = attrs.get("activityId")
+        ref = parse_control(attrs.get("control")) or parse_id(activity_id)
+        rec = self._record(ref, "activity", event, f"activityId {activity_id!r}", attrs)
+        if rec is None or ref is None:
+            return
+        number = event["eventId"]
+        self.open_activities[number] = str(activity_id)
+        self.scheduled[number] = (rec, ref.attempt)
+        self._issue(rec, ref.attempt, event, "scheduled")
+
+    def on_schedule_activity_failed(self, attrs: Mapping[str, Any], event: Event) -> None:
+        activity_id = attrs.get("activityId")
+        ref = parse_id(activity_id)
+        rec = self._record(ref, "activity", event, f"activityId {activity_id!r}", attrs)
+        if rec is None or ref is None or not self._issue(rec, ref.attempt, event, "scheduled"):
+            return
+        cause = str(attrs.get("cause"))
+        self.fail_attempt(
+            rec, TaskError(f"ScheduleActivityTask failed: {cause}"), event, cause=cause
+        )
+
+    def on_activity_started(self, attrs: Mapping[str, Any], event: Event) -> None:
+        rec = self._linked(self.scheduled, attrs.get("scheduledEventId"), event, remove=False)
+        if rec is not None:
+            self.move(rec, "running", event)
+
+    def on_activity_cancel_requested(self, attrs: Mapping[str, Any], event: Event) -> None:
+        self.cancel_requested_activities.add(str(attrs.get("activityId")))
+
+    def on_activity_closed(self, attrs: Mapping[str, Any], event: Event) -> None:
+        sched = event_id(attrs.get("scheduledEventId"))
+        activity_id = self.open_activities.pop(sched, None)
+        requested = activity_id in self.cancel_requested_activities
+        if activity_id is not None:
+            self.cancel_requested_activities.discard(activity_id)
+        rec = self._linked(self.scheduled, sched, event)
+        if rec is None:
+            return
+        event_type = event["eventType"]
+        if event_type == "ActivityTaskCompleted":
+            self.complete(rec, attrs.get("result"), event)
+            return
+        if event_type == "ActivityTaskCanceled" and requested:
+            self.cancel(rec, event)  # pyflow asked for it, while closing the execution
+            return
+        if event_type == "ActivityTaskFailed":
+            error = TaskError(str(attrs.get("reason") or "activity failed"), attrs.get("details"))
+        elif event_type == "ActivityTaskTimedOut":
+            timeout = attrs.get("timeoutType", "START_TO_CLOSE")
+            error = TaskError(f"activity timed out ({timeout})", attrs.get("details"))
+        else:  # ActivityTaskCanceled
+            error = TaskError("activity canceled", attrs.get("details"))
+        self.fail_attempt(rec, error, event)

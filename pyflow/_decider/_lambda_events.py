@@ -1,0 +1,89 @@
+"""The Lambda function events of the history pass, and the failure reasons they give."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from ._ids import parse_control, parse_id
+from ._pass import Event, Pass, event_id
+from ._records import TaskError
+
+_SAID_PREFIX = 64  # compare this much of an error message with a failure's reason
+_MIN_MESSAGE = 12
+
+
+class LambdaEvents(Pass):
+    def on_lambda_scheduled(self, attrs: Mapping[str, Any], event: Event) -> None:
+        ref = parse_control(attrs.get("control")) or parse_id(attrs.get("id"))
+        rec = self._record(ref, "lambda", event, f"Lambda id {attrs.get('id')!r}", attrs)
+        if rec is None or ref is None:
+            return
+        number = event["eventId"]
+        self.open_lambdas.add(number)
+        self.scheduled[number] = (rec, ref.attempt)
+        self._issue(rec, ref.attempt, event, "scheduled")
+
+    def on_schedule_lambda_failed(self, attrs: Mapping[str, Any], event: Event) -> None:
+        ref = parse_id(attrs.get("id"))
+        rec = self._record(ref, "lambda", event, f"Lambda id {attrs.get('id')!r}", attrs)
+        if rec is None or ref is None or not self._issue(rec, ref.attempt, event, "scheduled"):
+            return
+        cause = str(attrs.get("cause"))
+        self.fail_attempt(
+            rec, TaskError(f"ScheduleLambdaFunction failed: {cause}"), event, cause=cause
+        )
+
+    def on_lambda_started(self, attrs: Mapping[str, Any], event: Event) -> None:
+        rec = self._linked(self.scheduled, attrs.get("scheduledEventId"), event, remove=False)
+        if rec is not None:
+            self.move(rec, "running", event)
+
+    def on_lambda_closed(self, attrs: Mapping[str, Any], event: Event) -> None:
+        sched = event_id(attrs.get("scheduledEventId"))
+        self.open_lambdas.discard(sched)
+        rec = self._linked(self.scheduled, sched, event)
+        if rec is None:
+            return
+        event_type = event["eventType"]
+        if event_type == "LambdaFunctionCompleted":
+            self.complete(rec, attrs.get("result"), event)
+        elif event_type == "LambdaFunctionFailed":
+            details = attrs.get("details")
+            error = TaskError(_lambda_reason(attrs.get("reason"), details), details)
+            self.fail_attempt(rec, error, event)
+        elif event_type == "LambdaFunctionTimedOut":
+            timeout = attrs.get("timeoutType", "START_TO_CLOSE")
+            self.fail_attempt(rec, TaskError(f"Lambda function timed out ({timeout})"), event)
+        else:  # StartLambdaFunctionFailed
+            cause = str(attrs.get("cause") or "unknown cause")
+            error = TaskError(f"Lambda function could not start: {cause}", attrs.get("message"))
+            self.fail_attempt(rec, error, event)
+
+
+def _lambda_reason(reason: object, details: object) -> str:
+    """SWF's reason for a failed function ('UnhandledError') plus the error Lambda reported,
+    so the failure says what went wrong without digging into the details (unless the reason
+    already says it, as the embedded engine's 'ResultTooLarge: ...' does)."""
+    text = str(reason or "Lambda function failed")
+    try:
+        payload = json.loads(details) if isinstance(details, str) else None
+    except ValueError:
+        payload = None
+    if isinstance(payload, dict):
+        kind, message = payload.get("errorType"), payload.get("errorMessage")
+        said = ": ".join(str(x) for x in (kind, message) if x not in (None, ""))
+        if said and not _already_said(text, said, str(message or "")):
+            return f"{text} ({said})"
+    return text
+
+
+def _already_said(reason: str, said: str, message: str) -> bool:
+    """Whether the reason already holds the error (some runtimes, pyflow's embedded engine
+    among them, put it there), perhaps cut short at SWF's 256 characters. Only a message of
+    some length counts on its own: a short one ('k') can occur in any reason by chance."""
+    said, message = said.strip(), message.strip()
+    return said[:_SAID_PREFIX] in reason or (
+        len(message) >= _MIN_MESSAGE and message[:_SAID_PREFIX] in reason
+    )

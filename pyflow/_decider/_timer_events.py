@@ -1,0 +1,74 @@
+"""The timer events of the history pass: TimerTasks, retry back-offs and wake-ups."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ._ids import Ref, parse_control, parse_id
+from ._pass import Event, Pass
+from ._records import TaskError, TaskRecord
+
+
+class TimerEvents(Pass):
+    def on_timer_started(self, attrs: Mapping[str, Any], event: Event) -> None:
+        timer_id = attrs.get("timerId")
+        ref = parse_control(attrs.get("control")) or parse_id(timer_id)
+        if ref is not None and ref.role == "wake":
+            self.open_timers[str(timer_id)] = ref
+            self.wake_timers = max(self.wake_timers, ref.attempt)
+            return
+        kind = "timer" if ref is not None and ref.role == "task" else None
+        rec = self._record(ref, kind, event, f"timerId {timer_id!r}", attrs)
+        if rec is None or ref is None:
+            return
+        self.open_timers[str(timer_id)] = ref
+        if ref.role == "task":
+            self._issue(rec, ref.attempt, event, "running")
+            return
+        if self.discover and rec.phase == "failed" and ref.attempt == rec.attempt + 1:
+            # Without the definition only the back-off says that a failure was not the end;
+            # the wait began with the failure, so changed_at stays the failure's time.
+            rec.phase = "retry_wait"
+            rec.ended_at = None
+        if rec.phase == "retry_wait" and ref.attempt == rec.attempt + 1:
+            rec.retry_timer = "open"
+
+    def on_start_timer_failed(self, attrs: Mapping[str, Any], event: Event) -> None:
+        timer_id = attrs.get("timerId")
+        ref = parse_id(timer_id)
+        if ref is not None and ref.role == "wake":
+            return
+        kind = "timer" if ref is not None and ref.role == "task" else None
+        rec = self._record(ref, kind, event, f"timerId {timer_id!r}", attrs)
+        if rec is None or ref is None:
+            return
+        cause = str(attrs.get("cause"))
+        if ref.role == "retry":
+            # The back-off could not start: go ahead without it rather than stall.
+            if rec.phase == "retry_wait" and ref.attempt == rec.attempt + 1:
+                rec.retry_timer = "fired"
+            return
+        if self._issue(rec, ref.attempt, event, "running"):
+            self.fail_attempt(rec, TaskError(f"StartTimer failed: {cause}"), event, cause=cause)
+
+    def on_timer_ended(self, attrs: Mapping[str, Any], event: Event) -> None:
+        timer_id = attrs.get("timerId")
+        ref = self.open_timers.pop(str(timer_id), None)
+        if ref is None:
+            self._problem(event, f"timerId {timer_id!r} is not an open pyflow timer")
+            return
+        if ref.role == "wake":
+            return
+        rec = self.records[self.graph.index[ref.task]]
+        if ref.role == "retry":
+            if rec.phase == "retry_wait" and ref.attempt == rec.attempt + 1:
+                rec.retry_timer = "fired"
+        elif ref.attempt == rec.attempt and rec.phase == "running":
+            self._end_timer(rec, ref, event)
+
+    def _end_timer(self, rec: TaskRecord, ref: Ref, event: Event) -> None:
+        if event["eventType"] == "TimerFired":
+            self.complete(rec, None, event)
+        else:  # only pyflow cancels its timers, and only while closing the execution
+            self.cancel(rec, event)
