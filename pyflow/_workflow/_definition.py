@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Final, TypeVar
 
-from .._exceptions import CycleError, DefinitionError, DependencyError, DuplicateTaskError
+from .._exceptions import (
+    CycleError,
+    DefinitionError,
+    DependencyError,
+    DuplicateTaskError,
+    UnknownTaskError,
+)
 from ._names import check_swf_name
 from ._tasks import MAX_DURATION, StartTask, Task
 
@@ -160,7 +166,10 @@ class Workflow:
         try:
             return self._tasks[name]
         except KeyError:
-            raise KeyError(f"workflow {self.name!r} has no task named {name!r}") from None
+            raise UnknownTaskError(
+                f"workflow {self.name!r} has no task named {name!r}; "
+                f"its tasks are {', '.join(repr(n) for n in self._tasks)}"
+            ) from None
 
     def __getitem__(self, name: str) -> Task:
         return self.get_task(name)
