@@ -5,8 +5,8 @@ the runtime registers them, and nothing here knows about SWF histories.
 """
 
 from ._activity import Activity, activity
-from ._definition import Workflow
-from ._tasks import ActivityTask, LambdaTask, SignalTask, StartTask, Task, TimerTask, WorkflowTask
+from ._definition import StartTask, Task, Workflow
+from ._tasks import ActivityTask, LambdaTask, SignalTask, TimerTask, WorkflowTask
 
 __all__ = [
     "Activity",

@@ -10,9 +10,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._exceptions import PayloadTooLargeError, TaskInputError
-from ._definition import Workflow
+from ._definition import Task, Workflow
 from ._payload import MAX_DATA, encode, truncate
-from ._tasks import Task
 
 
 def assemble_input(task: Task, outputs: Mapping[str, Any]) -> Any:

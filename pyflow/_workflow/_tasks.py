@@ -9,125 +9,26 @@ its `kind` and the decider's per-kind handlers rather than isinstance checks sca
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
+from typing import Any
 
 from .._exceptions import DefinitionError, InvalidNameError
 from ._activity import Activity
+from ._definition import UNSET, StartTask, Task, TaskKind, Workflow
+from ._durations import MAX_DURATION, optional_seconds, whole_seconds
 from ._names import check_swf_name, lambda_name_problem
-from ._payload import is_json
 
-if TYPE_CHECKING:
-    from ._definition import Workflow
-
-TaskKind = Literal["start", "lambda", "activity", "workflow", "signal", "timer"]
-
-TASK_NAME_MAX: Final = 200
-"""Task names leave room in SWF's 256-character ids for the attempt number pyflow appends."""
-MAX_DURATION: Final = 31_536_000
-"""SWF caps every timeout and timer at one year (seconds)."""
-
-
-class _Unset:
-    def __repr__(self) -> str:
-        return "<unset>"
-
-
-UNSET: Final = _Unset()
-
-
-def _whole_seconds(value: object, what: str, *, minimum: int, maximum: int = MAX_DURATION) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise DefinitionError(f"{what} must be a whole number of seconds, not {value!r}")
-    if not minimum <= value <= maximum:
-        raise DefinitionError(
-            f"{what} must be between {minimum} and {maximum} seconds, not {value}"
-        )
-    return value
-
-
-def _optional_seconds(value: object, what: str, *, maximum: int = MAX_DURATION) -> int | None:
-    return None if value is None else _whole_seconds(value, what, minimum=1, maximum=maximum)
-
-
-class Task:
-    """A node of a workflow's graph; see the subclasses for what each one runs."""
-
-    kind: ClassVar[TaskKind]
-    produces_output: ClassVar[bool] = True
-    """False for tasks (timers) whose completion carries no value to dependents."""
-
-    def __init__(
-        self,
-        *,
-        name: str,
-        depends_on: Sequence[Task | str] = (),
-        param: Any = UNSET,
-        transform_input: Callable[[Any], Any] | None = None,
-        num_retries: int = 0,
-        time_between_retries: float = 0,
-    ) -> None:
-        problem_name = name if isinstance(name, str) else repr(name)
-        where = f"task {problem_name!r}"
-        check_swf_name(name, "task name", max_length=TASK_NAME_MAX)
-        if isinstance(depends_on, (str, Task)):
-            depends_on = [depends_on]
-        for dep in depends_on:
-            if not isinstance(dep, (Task, str)):
-                raise DefinitionError(
-                    f"{where}: depends_on holds {dep!r}; give tasks or task names"
-                )
-        if param is not UNSET and not is_json(param):
-            raise DefinitionError(
-                f"{where}: param {param!r} is not JSON-serialisable; SWF payloads are JSON"
-            )
-        if transform_input is not None and not callable(transform_input):
-            raise DefinitionError(f"{where}: transform_input {transform_input!r} is not callable")
-        if isinstance(num_retries, bool) or not isinstance(num_retries, int) or num_retries < 0:
-            raise DefinitionError(
-                f"{where}: num_retries must be a whole number >= 0, not {num_retries!r}"
-            )
-        if (
-            isinstance(time_between_retries, bool)
-            or not isinstance(time_between_retries, (int, float))
-            or not math.isfinite(time_between_retries)
-            or time_between_retries < 0
-        ):
-            raise DefinitionError(
-                f"{where}: time_between_retries must be a number of seconds >= 0, "
-                f"not {time_between_retries!r}"
-            )
-        self.name: str = name
-        self.depends_on: tuple[Task | str, ...] = tuple(depends_on)
-        self.param: Any = param
-        self.transform_input = transform_input
-        self.num_retries: int = num_retries
-        self.time_between_retries: float = time_between_retries
-        # Set by Workflow.add: the owning workflow and the resolved dependencies.
-        self.workflow: Workflow | None = None
-        self.dependencies: tuple[Task, ...] = ()
-
-    @property
-    def has_param(self) -> bool:
-        return self.param is not UNSET
-
-    @property
-    def retry_delay(self) -> int:
-        """The delay between attempts in whole seconds, as an SWF timer takes it."""
-        return math.ceil(self.time_between_retries)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(name={self.name!r})"
-
-
-class StartTask(Task):
-    """The pseudo-task every workflow begins with; its output is the workflow input."""
-
-    kind = "start"
-
-    def __init__(self, *, name: str = "start") -> None:
-        super().__init__(name=name)
+__all__ = [
+    "MAX_DURATION",
+    "UNSET",
+    "ActivityTask",
+    "LambdaTask",
+    "SignalTask",
+    "StartTask",
+    "Task",
+    "TaskKind",
+    "TimerTask",
+    "WorkflowTask",
+]
 
 
 class LambdaTask(Task):
@@ -150,7 +51,7 @@ class LambdaTask(Task):
                 f"task {name!r}: lambda_function {lambda_function!r} {problem}"
             )
         self.lambda_function: str = lambda_function
-        self.timeout = _optional_seconds(timeout, f"task {name!r}: timeout", maximum=900)
+        self.timeout = optional_seconds(timeout, f"task {name!r}: timeout", maximum=900)
         """Seconds the function may run (SWF allows 1-900; None means SWF's default, 900)."""
 
 
@@ -200,16 +101,16 @@ class ActivityTask(Task):
         self.task_list: str | None = (
             None if task_list is None else check_swf_name(task_list, f"{where}: task_list")
         )
-        self.schedule_to_start_timeout = _optional_seconds(
+        self.schedule_to_start_timeout = optional_seconds(
             schedule_to_start_timeout, f"{where}: schedule_to_start_timeout"
         )
-        self.start_to_close_timeout = _optional_seconds(
+        self.start_to_close_timeout = optional_seconds(
             start_to_close_timeout, f"{where}: start_to_close_timeout"
         )
-        self.schedule_to_close_timeout = _optional_seconds(
+        self.schedule_to_close_timeout = optional_seconds(
             schedule_to_close_timeout, f"{where}: schedule_to_close_timeout"
         )
-        self.heartbeat_timeout = _optional_seconds(heartbeat_timeout, f"{where}: heartbeat_timeout")
+        self.heartbeat_timeout = optional_seconds(heartbeat_timeout, f"{where}: heartbeat_timeout")
 
 
 class WorkflowTask(Task):
@@ -228,8 +129,6 @@ class WorkflowTask(Task):
         execution_timeout: int | None = None,
         **common: Any,
     ) -> None:
-        from ._definition import Workflow
-
         super().__init__(name=name, **common)
         where = f"task {name!r}"
         if workflow is not None:
@@ -256,7 +155,7 @@ class WorkflowTask(Task):
         self.task_list: str | None = (
             None if task_list is None else check_swf_name(task_list, f"{where}: task_list")
         )
-        self.execution_timeout = _optional_seconds(execution_timeout, f"{where}: execution_timeout")
+        self.execution_timeout = optional_seconds(execution_timeout, f"{where}: execution_timeout")
 
 
 class SignalTask(Task):
@@ -283,4 +182,4 @@ class TimerTask(Task):
 
     def __init__(self, *, name: str, duration: int, **common: Any) -> None:
         super().__init__(name=name, **common)
-        self.duration: int = _whole_seconds(duration, f"task {name!r}: duration", minimum=1)
+        self.duration: int = whole_seconds(duration, f"task {name!r}: duration", minimum=1)
