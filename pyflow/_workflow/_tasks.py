@@ -9,9 +9,10 @@ its `kind` and the decider's per-kind handlers rather than isinstance checks sca
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Final
 
-from .._exceptions import DefinitionError, InvalidNameError
+from .._exceptions import DefinitionError, DefinitionTypeError, InvalidNameError
 from ._activity import Activity
 from ._definition import UNSET, StartTask, Task, TaskKind, Workflow
 from ._durations import MAX_DURATION, optional_seconds, whole_seconds
@@ -29,6 +30,77 @@ __all__ = [
     "TimerTask",
     "WorkflowTask",
 ]
+
+
+@dataclass(frozen=True)
+class _TypeForm:
+    """How a task kind names the SWF type it schedules: by object, or by name and version.
+
+    ActivityTask and WorkflowTask accept the same two forms and must reject the same mistakes,
+    so both go through `resolve`.
+    """
+
+    task_class: str
+    """The task class with its article, as messages name it."""
+    object_keyword: str
+    object_class: type[Activity] | type[Workflow]
+    object_description: str
+    name_keyword: str
+    version_keyword: str
+
+    def resolve(
+        self,
+        where: str,
+        declared: object,
+        name: str | None,
+        version: str | None,
+        task_list: str | None,
+    ) -> tuple[str, str, str | None]:
+        """The (name, version, task_list) to schedule, checked as SWF would check them.
+
+        A task_list given with the object overrides the object's own.
+        """
+        if declared is not None:
+            if not isinstance(declared, self.object_class):
+                raise DefinitionTypeError(
+                    f"{where}: {self.object_keyword} must be {self.object_description}, "
+                    f"not {declared!r}"
+                )
+            if name is not None or version is not None:
+                raise DefinitionError(
+                    f"{where}: give either {self.object_keyword}= or "
+                    f"{self.name_keyword}/{self.version_keyword}, not both"
+                )
+            name, version = declared.name, declared.version
+            task_list = task_list or declared.task_list
+        if name is None or version is None:
+            raise DefinitionError(
+                f"{where}: {self.task_class} needs {self.object_keyword}= or both "
+                f"{self.name_keyword}= and {self.version_keyword}="
+            )
+        return (
+            check_swf_name(name, f"{where}: {self.name_keyword}"),
+            check_swf_name(version, f"{where}: {self.version_keyword}", max_length=64),
+            None if task_list is None else check_swf_name(task_list, f"{where}: task_list"),
+        )
+
+
+_ACTIVITY_FORM: Final = _TypeForm(
+    task_class="an ActivityTask",
+    object_keyword="activity",
+    object_class=Activity,
+    object_description="a function declared with @pyflow.activity",
+    name_keyword="activity_type",
+    version_keyword="activity_version",
+)
+_WORKFLOW_FORM: Final = _TypeForm(
+    task_class="a WorkflowTask",
+    object_keyword="workflow",
+    object_class=Workflow,
+    object_description="a pyflow.Workflow",
+    name_keyword="workflow_name",
+    version_keyword="workflow_version",
+)
 
 
 class LambdaTask(Task):
@@ -76,30 +148,9 @@ class ActivityTask(Task):
     ) -> None:
         super().__init__(name=name, **common)
         where = f"task {name!r}"
-        if activity is not None:
-            if not isinstance(activity, Activity):
-                raise DefinitionError(
-                    f"{where}: activity must be a function declared with @pyflow.activity, "
-                    f"not {activity!r}"
-                )
-            if activity_type is not None or activity_version is not None:
-                raise DefinitionError(
-                    f"{where}: give either activity= or activity_type/activity_version, not both"
-                )
-            activity_type, activity_version = activity.name, activity.version
-            task_list = task_list or activity.task_list
-        if activity_type is None or activity_version is None:
-            raise DefinitionError(
-                f"{where}: an ActivityTask needs activity= or both activity_type= and "
-                "activity_version="
-            )
         self.activity: Activity | None = activity
-        self.activity_type: str = check_swf_name(activity_type, f"{where}: activity_type")
-        self.activity_version: str = check_swf_name(
-            activity_version, f"{where}: activity_version", max_length=64
-        )
-        self.task_list: str | None = (
-            None if task_list is None else check_swf_name(task_list, f"{where}: task_list")
+        self.activity_type, self.activity_version, self.task_list = _ACTIVITY_FORM.resolve(
+            where, activity, activity_type, activity_version, task_list
         )
         self.schedule_to_start_timeout = optional_seconds(
             schedule_to_start_timeout, f"{where}: schedule_to_start_timeout"
@@ -131,29 +182,9 @@ class WorkflowTask(Task):
     ) -> None:
         super().__init__(name=name, **common)
         where = f"task {name!r}"
-        if workflow is not None:
-            if not isinstance(workflow, Workflow):
-                raise DefinitionError(
-                    f"{where}: workflow must be a pyflow.Workflow, not {workflow!r}"
-                )
-            if workflow_name is not None or workflow_version is not None:
-                raise DefinitionError(
-                    f"{where}: give either workflow= or workflow_name/workflow_version, not both"
-                )
-            workflow_name, workflow_version = workflow.name, workflow.version
-            task_list = task_list or workflow.task_list
-        if workflow_name is None or workflow_version is None:
-            raise DefinitionError(
-                f"{where}: a WorkflowTask needs workflow= or both workflow_name= and "
-                "workflow_version="
-            )
         self.child_workflow: Workflow | None = workflow
-        self.workflow_name: str = check_swf_name(workflow_name, f"{where}: workflow_name")
-        self.workflow_version: str = check_swf_name(
-            workflow_version, f"{where}: workflow_version", max_length=64
-        )
-        self.task_list: str | None = (
-            None if task_list is None else check_swf_name(task_list, f"{where}: task_list")
+        self.workflow_name, self.workflow_version, self.task_list = _WORKFLOW_FORM.resolve(
+            where, workflow, workflow_name, workflow_version, task_list
         )
         self.execution_timeout = optional_seconds(execution_timeout, f"{where}: execution_timeout")
 
