@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, ClassVar, Final, Literal, TypeVar
+from typing import Any, ClassVar, Final, Literal, TypedDict, TypeVar
 
 from .._exceptions import (
     CycleError,
@@ -29,6 +29,29 @@ class _Unset:
 
 
 UNSET: Final = _Unset()
+
+
+class _RequiredTaskOptions(TypedDict):
+    # Required keys come from a total base class, not Required[...]: with postponed
+    # annotations TypedDict cannot see Required at run time and would call `name` optional.
+    name: str
+    """Unique in the workflow; it also names the task in SWF ids and in dependents' inputs."""
+
+
+class TaskOptions(_RequiredTaskOptions, total=False):
+    """The options every task kind takes, declared once so each constructor's `**options` is
+    checked key by key (a misspelled option is a type error, and a TypeError at run time)."""
+
+    depends_on: Sequence[Task | str]
+    """Tasks (or names of tasks added later) that must finish first; default none."""
+    param: Any
+    """A JSON value passed to the task as part of its input; default none."""
+    transform_input: Callable[[Any], Any] | None
+    """Called with the assembled input; its result is what the task receives."""
+    num_retries: int
+    """Attempts after the first one fails; default 0."""
+    time_between_retries: float
+    """Seconds between attempts; default 0."""
 
 
 class Task:

@@ -10,11 +10,11 @@ its `kind` and the decider's per-kind handlers rather than isinstance checks sca
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final, Unpack
 
 from .._exceptions import DefinitionError, DefinitionTypeError, InvalidNameError
 from ._activity import Activity
-from ._definition import UNSET, StartTask, Task, TaskKind, Workflow
+from ._definition import UNSET, StartTask, Task, TaskKind, TaskOptions, Workflow
 from ._durations import MAX_DURATION, optional_seconds, whole_seconds
 from ._names import check_swf_name, lambda_name_problem
 
@@ -27,6 +27,7 @@ __all__ = [
     "StartTask",
     "Task",
     "TaskKind",
+    "TaskOptions",
     "TimerTask",
     "WorkflowTask",
 ]
@@ -111,12 +112,12 @@ class LambdaTask(Task):
     def __init__(
         self,
         *,
-        name: str,
         lambda_function: str,
         timeout: int | None = None,
-        **common: Any,
+        **options: Unpack[TaskOptions],
     ) -> None:
-        super().__init__(name=name, **common)
+        super().__init__(**options)
+        name = self.name
         problem = lambda_name_problem(lambda_function)
         if problem:
             raise InvalidNameError(
@@ -135,7 +136,6 @@ class ActivityTask(Task):
     def __init__(
         self,
         *,
-        name: str,
         activity: Activity | None = None,
         activity_type: str | None = None,
         activity_version: str | None = None,
@@ -144,9 +144,10 @@ class ActivityTask(Task):
         start_to_close_timeout: int | None = None,
         schedule_to_close_timeout: int | None = None,
         heartbeat_timeout: int | None = None,
-        **common: Any,
+        **options: Unpack[TaskOptions],
     ) -> None:
-        super().__init__(name=name, **common)
+        super().__init__(**options)
+        name = self.name
         where = f"task {name!r}"
         self.activity: Activity | None = activity
         self.activity_type, self.activity_version, self.task_list = _ACTIVITY_FORM.resolve(
@@ -172,15 +173,15 @@ class WorkflowTask(Task):
     def __init__(
         self,
         *,
-        name: str,
         workflow: Workflow | None = None,
         workflow_name: str | None = None,
         workflow_version: str | None = None,
         task_list: str | None = None,
         execution_timeout: int | None = None,
-        **common: Any,
+        **options: Unpack[TaskOptions],
     ) -> None:
-        super().__init__(name=name, **common)
+        super().__init__(**options)
+        name = self.name
         where = f"task {name!r}"
         self.child_workflow: Workflow | None = workflow
         self.workflow_name, self.workflow_version, self.task_list = _WORKFLOW_FORM.resolve(
@@ -198,8 +199,9 @@ class SignalTask(Task):
 
     kind = "signal"
 
-    def __init__(self, *, name: str, signal_name: str | None = None, **common: Any) -> None:
-        super().__init__(name=name, **common)
+    def __init__(self, *, signal_name: str | None = None, **options: Unpack[TaskOptions]) -> None:
+        super().__init__(**options)
+        name = self.name
         self.signal_name: str = check_swf_name(
             name if signal_name is None else signal_name, f"task {name!r}: signal_name"
         )
@@ -211,6 +213,7 @@ class TimerTask(Task):
     kind = "timer"
     produces_output = False
 
-    def __init__(self, *, name: str, duration: int, **common: Any) -> None:
-        super().__init__(name=name, **common)
+    def __init__(self, *, duration: int, **options: Unpack[TaskOptions]) -> None:
+        super().__init__(**options)
+        name = self.name
         self.duration: int = whole_seconds(duration, f"task {name!r}: duration", minimum=1)
