@@ -1,9 +1,8 @@
-"""`@pyflow.activity`: a Python function declared as an SWF activity type.
+"""`@pyflow.activity`: a Python function declared as an SWF activity type."""
 
-The declaration is pure data (type name, version, task list, timeouts) so a workflow can
-schedule the activity without importing any worker machinery; the worker loop lives in the
-runtime.
-"""
+# The declaration is pure data (type name, version, task list, timeouts) so a workflow can
+# schedule the activity without importing any worker machinery; the worker loop lives in the
+# runtime.
 
 from __future__ import annotations
 

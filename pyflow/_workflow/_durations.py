@@ -11,6 +11,7 @@ MAX_DURATION: Final = 31_536_000
 
 
 def whole_seconds(value: object, what: str, *, minimum: int, maximum: int = MAX_DURATION) -> int:
+    """`value` checked to be an int, since SWF takes durations as strings of whole seconds."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise DefinitionError(f"{what} must be a whole number of seconds, not {value!r}")
     if not minimum <= value <= maximum:
@@ -21,4 +22,5 @@ def whole_seconds(value: object, what: str, *, minimum: int, maximum: int = MAX_
 
 
 def optional_seconds(value: object, what: str, *, maximum: int = MAX_DURATION) -> int | None:
+    """None passes through: the option is left out of the decision and SWF's default applies."""
     return None if value is None else whole_seconds(value, what, minimum=1, maximum=maximum)

@@ -1,7 +1,4 @@
-"""What a task receives and what a workflow returns: DESIGN.md's input rule as pure functions.
-
-The decider calls these with the outputs of completed tasks, by task name.
-"""
+"""What a task receives and what a workflow returns: DESIGN.md's input rule as pure functions."""
 
 from __future__ import annotations
 

@@ -1,11 +1,9 @@
-"""The task types a workflow is built from.
+"""The task kinds a workflow schedules: Lambda, activity, child workflow, signal and timer."""
 
-Tasks are plain declarations: they hold what to run and how to retry it, and know nothing
-about SWF histories. The decider reads them; `Workflow.add` validates how they connect.
-Conditional and looping execution will arrive as further task properties (a predicate on
-the inputs, a loop body workflow), which is why every decision about a task goes through
-its `kind` and the decider's per-kind handlers rather than isinstance checks scattered around.
-"""
+# Tasks are plain declarations that know nothing about SWF histories: the decider reads them
+# and `Workflow.add` validates how they connect. Conditional and looping execution will arrive
+# as further task properties, which is why every decision about a task goes through its `kind`
+# and the decider's per-kind handlers rather than isinstance checks scattered around.
 
 from __future__ import annotations
 

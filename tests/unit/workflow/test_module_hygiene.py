@@ -51,3 +51,18 @@ def test_workflow_task_is_the_same_class_on_every_import_path() -> None:
     from pyflow._workflow._tasks import WorkflowTask as from_tasks_module
 
     assert pyflow.WorkflowTask is WorkflowTask is from_tasks_module
+
+
+def test_every_model_module_says_what_it_is_for() -> None:
+    for name, tree in _trees().items():
+        assert ast.get_docstring(tree), f"{name} has no module docstring"
+
+
+def test_model_modules_and_functions_stay_small() -> None:
+    for name, tree in _trees().items():
+        assert len((PACKAGE / f"{name}.py").read_text().splitlines()) <= 400, name
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                assert node.end_lineno is not None
+                length = node.end_lineno - node.lineno + 1
+                assert length <= 60, f"{name}.{node.name} is {length} lines long"
