@@ -115,14 +115,14 @@ class LambdaTask(Task):
         **options: Unpack[TaskOptions],
     ) -> None:
         super().__init__(**options)
-        name = self.name
+        where = f"task {self.name!r}"
         problem = lambda_name_problem(lambda_function)
         if problem:
             raise InvalidNameError(
-                f"task {name!r}: lambda_function {lambda_function!r} {problem}"
+                f"{where}: lambda_function {lambda_function!r} {problem}"
             )
         self.lambda_function: str = lambda_function
-        self.timeout = optional_seconds(timeout, f"task {name!r}: timeout", maximum=900)
+        self.timeout = optional_seconds(timeout, f"{where}: timeout", maximum=900)
         """Seconds the function may run (SWF allows 1-900; None means SWF's default, 900)."""
 
 
@@ -145,8 +145,7 @@ class ActivityTask(Task):
         **options: Unpack[TaskOptions],
     ) -> None:
         super().__init__(**options)
-        name = self.name
-        where = f"task {name!r}"
+        where = f"task {self.name!r}"
         self.activity: Activity | None = activity
         self.activity_type, self.activity_version, self.task_list = _ACTIVITY_FORM.resolve(
             where, activity, activity_type, activity_version, task_list
@@ -179,8 +178,7 @@ class WorkflowTask(Task):
         **options: Unpack[TaskOptions],
     ) -> None:
         super().__init__(**options)
-        name = self.name
-        where = f"task {name!r}"
+        where = f"task {self.name!r}"
         self.child_workflow: Workflow | None = workflow
         self.workflow_name, self.workflow_version, self.task_list = _WORKFLOW_FORM.resolve(
             where, workflow, workflow_name, workflow_version, task_list
@@ -199,9 +197,9 @@ class SignalTask(Task):
 
     def __init__(self, *, signal_name: str | None = None, **options: Unpack[TaskOptions]) -> None:
         super().__init__(**options)
-        name = self.name
+        where = f"task {self.name!r}"
         self.signal_name: str = check_swf_name(
-            name if signal_name is None else signal_name, f"task {name!r}: signal_name"
+            self.name if signal_name is None else signal_name, f"{where}: signal_name"
         )
 
 
@@ -213,5 +211,5 @@ class TimerTask(Task):
 
     def __init__(self, *, duration: int, **options: Unpack[TaskOptions]) -> None:
         super().__init__(**options)
-        name = self.name
-        self.duration: int = whole_seconds(duration, f"task {name!r}: duration", minimum=1)
+        where = f"task {self.name!r}"
+        self.duration: int = whole_seconds(duration, f"{where}: duration", minimum=1)
