@@ -8,6 +8,7 @@
     │   ├── CycleError                 dependencies that form a cycle
     │   ├── InvalidNameError           a name or id that SWF or Lambda would reject
     │   └── DefinitionTypeError (TypeError)   a definition given an object of the wrong type
+    ├── UnknownTaskError (KeyError)    a workflow asked for a task name it does not have
     ├── InvalidArgumentError (ValueError)     a bad argument to a runtime call (retention days,
     │   │                                     tags, timeouts, iterations)
     │   └── ArgumentTypeError (TypeError)     an argument of the wrong type (a non-JSON input)
@@ -63,6 +64,14 @@ class InvalidNameError(DefinitionError):
 class DefinitionTypeError(DefinitionError, TypeError):
     """A definition was given an object of the wrong type (a function not declared with
     `@pyflow.activity`, something that is not a `pyflow.Workflow`)."""
+
+
+class UnknownTaskError(PyflowError, KeyError):
+    """A workflow was asked for a task by a name none of its tasks has."""
+
+    def __str__(self) -> str:
+        # KeyError's own str() quotes the message as if it were the missing key.
+        return str(self.args[0]) if self.args else ""
 
 
 class InvalidArgumentError(PyflowError, ValueError):

@@ -1,12 +1,11 @@
-"""The workflow model: tasks, `Workflow`, `@activity`, the input rule, names and payloads.
+"""The workflow model: pure declarations of what to run and how tasks connect, with no I/O."""
 
-Pure declarations with no I/O: what to run and how tasks connect. The decider reads them,
-the runtime registers them, and nothing here knows about SWF histories.
-"""
+# The decider reads these declarations and the runtime registers them; nothing here knows
+# about SWF histories, so the model can be built and checked without AWS.
 
 from ._activity import Activity, activity
-from ._definition import Workflow
-from ._tasks import ActivityTask, LambdaTask, SignalTask, StartTask, Task, TimerTask, WorkflowTask
+from ._definition import StartTask, Task, Workflow
+from ._tasks import ActivityTask, LambdaTask, SignalTask, TimerTask, WorkflowTask
 
 __all__ = [
     "Activity",

@@ -1,9 +1,8 @@
-"""`@pyflow.activity`: a Python function declared as an SWF activity type.
+"""`@pyflow.activity`: a Python function declared as an SWF activity type."""
 
-The declaration is pure data (type name, version, task list, timeouts) so a workflow can
-schedule the activity without importing any worker machinery; the worker loop lives in the
-runtime.
-"""
+# The declaration is pure data (type name, version, task list, timeouts) so a workflow can
+# schedule the activity without importing any worker machinery; the worker loop lives in the
+# runtime.
 
 from __future__ import annotations
 
@@ -11,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .._exceptions import DefinitionError, DefinitionTypeError
 from ._names import check_swf_name
 
 
@@ -18,7 +18,10 @@ def _check_timeout(value: int | None, what: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"{what} must be a positive whole number of seconds, not {value!r}")
+        raise DefinitionError(
+            f"{what} must be a positive whole number of seconds, or None for no limit; "
+            f"not {value!r}"
+        )
     return value
 
 
@@ -50,7 +53,10 @@ class Activity:
         check_swf_name(self.version, f"activity {self.name!r} version", max_length=64)
         check_swf_name(self.task_list, f"activity {self.name!r} task list")
         if not callable(self.func):
-            raise TypeError(f"activity {self.name!r}: {self.func!r} is not callable")
+            raise DefinitionTypeError(
+                f"activity {self.name!r}: {self.func!r} is not callable; "
+                "@pyflow.activity(...) decorates a function"
+            )
         for attr in (
             "schedule_to_start_timeout",
             "start_to_close_timeout",

@@ -1,13 +1,137 @@
-"""`Workflow`: a named, versioned graph of tasks, validated as it is built."""
+"""`Workflow` and the `Task` base class: the graph and the node it is built from."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Final, TypeVar
+import math
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, ClassVar, Final, Literal, TypedDict, TypeVar
 
-from .._exceptions import CycleError, DefinitionError, DependencyError, DuplicateTaskError
+from .._exceptions import (
+    CycleError,
+    DefinitionError,
+    DependencyError,
+    DuplicateTaskError,
+    UnknownTaskError,
+)
+from ._durations import MAX_DURATION
 from ._names import check_swf_name
-from ._tasks import MAX_DURATION, StartTask, Task
+from ._payload import is_json
+
+TaskKind = Literal["start", "lambda", "activity", "workflow", "signal", "timer"]
+
+TASK_NAME_MAX: Final = 200
+"""Task names leave room in SWF's 256-character ids for the attempt number pyflow appends."""
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "<unset>"
+
+
+UNSET: Final = _Unset()
+
+
+class _RequiredTaskOptions(TypedDict):
+    # Required keys come from a total base class, not Required[...]: with postponed
+    # annotations TypedDict cannot see Required at run time and would call `name` optional.
+    name: str
+    """Unique in the workflow; it also names the task in SWF ids and in dependents' inputs."""
+
+
+class TaskOptions(_RequiredTaskOptions, total=False):
+    """The options every task kind takes, declared once so each constructor's `**options` is
+    checked key by key (a misspelled option is a type error, and a TypeError at run time)."""
+
+    depends_on: Sequence[Task | str]
+    """Tasks (or names of tasks added later) that must finish first; default none."""
+    param: Any
+    """A JSON value passed to the task as part of its input; default none."""
+    transform_input: Callable[[Any], Any] | None
+    """Called with the assembled input; its result is what the task receives."""
+    num_retries: int
+    """Attempts after the first one fails; default 0."""
+    time_between_retries: float
+    """Seconds between attempts; default 0."""
+
+
+class Task:
+    """A node of a workflow's graph; see the subclasses for what each one runs."""
+
+    kind: ClassVar[TaskKind]
+    produces_output: ClassVar[bool] = True
+    """False for tasks (timers) whose completion carries no value to dependents."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        depends_on: Sequence[Task | str] = (),
+        param: Any = UNSET,
+        transform_input: Callable[[Any], Any] | None = None,
+        num_retries: int = 0,
+        time_between_retries: float = 0,
+    ) -> None:
+        problem_name = name if isinstance(name, str) else repr(name)
+        where = f"task {problem_name!r}"
+        check_swf_name(name, "task name", max_length=TASK_NAME_MAX)
+        if isinstance(depends_on, (str, Task)):
+            depends_on = [depends_on]
+        for dep in depends_on:
+            if not isinstance(dep, (Task, str)):
+                raise DefinitionError(
+                    f"{where}: depends_on holds {dep!r}; give tasks or task names"
+                )
+        if param is not UNSET and not is_json(param):
+            raise DefinitionError(
+                f"{where}: param {param!r} is not JSON-serialisable; SWF payloads are JSON"
+            )
+        if transform_input is not None and not callable(transform_input):
+            raise DefinitionError(f"{where}: transform_input {transform_input!r} is not callable")
+        if isinstance(num_retries, bool) or not isinstance(num_retries, int) or num_retries < 0:
+            raise DefinitionError(
+                f"{where}: num_retries must be a whole number >= 0, not {num_retries!r}"
+            )
+        if (
+            isinstance(time_between_retries, bool)
+            or not isinstance(time_between_retries, (int, float))
+            or not math.isfinite(time_between_retries)
+            or time_between_retries < 0
+        ):
+            raise DefinitionError(
+                f"{where}: time_between_retries must be a number of seconds >= 0, "
+                f"not {time_between_retries!r}"
+            )
+        self.name: str = name
+        self.depends_on: tuple[Task | str, ...] = tuple(depends_on)
+        self.param: Any = param
+        self.transform_input = transform_input
+        self.num_retries: int = num_retries
+        self.time_between_retries: float = time_between_retries
+        # Set by Workflow.add: the owning workflow and the resolved dependencies.
+        self.workflow: Workflow | None = None
+        self.dependencies: tuple[Task, ...] = ()
+
+    @property
+    def has_param(self) -> bool:
+        return self.param is not UNSET
+
+    @property
+    def retry_delay(self) -> int:
+        """The delay between attempts in whole seconds, as an SWF timer takes it."""
+        return math.ceil(self.time_between_retries)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(name={self.name!r})"
+
+
+class StartTask(Task):
+    """The pseudo-task every workflow begins with; its output is the workflow input."""
+
+    kind = "start"
+
+    def __init__(self, *, name: str = "start") -> None:
+        super().__init__(name=name)
+
 
 DEFAULT_EXECUTION_TIMEOUT: Final = 24 * 3600
 DEFAULT_DECISION_TIMEOUT: Final = 60
@@ -160,7 +284,10 @@ class Workflow:
         try:
             return self._tasks[name]
         except KeyError:
-            raise KeyError(f"workflow {self.name!r} has no task named {name!r}") from None
+            raise UnknownTaskError(
+                f"workflow {self.name!r} has no task named {name!r}; "
+                f"its tasks are {', '.join(repr(n) for n in self._tasks)}"
+            ) from None
 
     def __getitem__(self, name: str) -> Task:
         return self.get_task(name)

@@ -1,7 +1,4 @@
-"""What a task receives and what a workflow returns: DESIGN.md's input rule as pure functions.
-
-The decider calls these with the outputs of completed tasks, by task name.
-"""
+"""What a task receives and what a workflow returns: DESIGN.md's input rule as pure functions."""
 
 from __future__ import annotations
 
@@ -10,9 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._exceptions import PayloadTooLargeError, TaskInputError
-from ._definition import Workflow
+from ._definition import Task, Workflow
 from ._payload import MAX_DATA, encode, truncate
-from ._tasks import Task
 
 
 def assemble_input(task: Task, outputs: Mapping[str, Any]) -> Any:

@@ -1,5 +1,7 @@
-"""Checks for the names SWF and Lambda accept, so a bad name fails at definition time
-instead of as a rejected decision in production."""
+"""The names SWF and Lambda accept, checked so a bad name fails at definition time."""
+
+# Caught here, a bad name is an error at import; caught by SWF, it is a rejected decision
+# in production.
 
 from __future__ import annotations
 
