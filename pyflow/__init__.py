@@ -35,6 +35,7 @@ from ._exceptions import (
     TaskInputError,
     UnknownDomainError,
     UnknownExecutionError,
+    UnknownTaskError,
     UnknownTypeError,
     WorkflowAlreadyStartedError,
 )
@@ -92,6 +93,7 @@ __all__ = [
     "TimerTask",
     "UnknownDomainError",
     "UnknownExecutionError",
+    "UnknownTaskError",
     "UnknownTypeError",
     "Workflow",
     "WorkflowAlreadyStartedError",

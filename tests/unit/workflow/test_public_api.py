@@ -34,6 +34,7 @@ PUBLIC = [
     "TimerTask",
     "UnknownDomainError",
     "UnknownExecutionError",
+    "UnknownTaskError",
     "UnknownTypeError",
     "Workflow",
     "WorkflowAlreadyStartedError",
