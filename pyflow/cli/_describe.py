@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import click
+from rich.console import Console
+from rich.text import Text
 
 from .._decider import execution_state
 from .._decider._events import attributes
@@ -211,8 +213,6 @@ def watch_until_closed(
     watcher.decider_deadline = time.monotonic() + NO_DECIDER_SECONDS if warn_no_decider else None
     if quiet or not r.is_terminal():
         return watcher.loop(workflow_id, run_id, definition, interval, sleep)
-    from rich.console import Console
-
     with Console(stderr=True).status(f"watching {workflow_id}...") as status:
         watcher.status = status
         return watcher.loop(workflow_id, run_id, definition, interval, sleep)
@@ -287,8 +287,6 @@ class _Watcher:
         if self.status is None:
             click.echo(text, err=True)
             return
-        from rich.text import Text
-
         self.status.console.print(Text.from_ansi(text), highlight=False)
 
 

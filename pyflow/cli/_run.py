@@ -7,8 +7,12 @@ from datetime import datetime
 from typing import Any
 
 import click
+from rich.console import Console
+from rich.text import Text
 
+from .. import testing
 from .._decider import execution_state
+from .._exceptions import OutcomeTimeoutError
 from .._workflow._activity import Activity
 from .._workflow._definition import Workflow
 from .._workflow._tasks import SignalTask
@@ -76,8 +80,6 @@ class _Progress:
         label = r.styled(f"{what:<9}", what if what != "started" else "running")
         text = f"{when}  {label}  {name:<{self.width}}  {extra}".rstrip()
         if self.status is not None:
-            from rich.text import Text
-
             self.status.console.print(Text.from_ansi(text), highlight=False)
         else:
             click.echo(text, err=True)
@@ -214,9 +216,6 @@ def _execute(
     timeout: float,
     progress: _Progress,
 ) -> Any:
-    from .. import local
-    from .._exceptions import OutcomeTimeoutError
-
     clock = "virtual time" if virtual_time else "real time"
     click.echo(
         f"running {workflow.name} {workflow.version} on the local engine ({clock})", err=True
@@ -232,13 +231,11 @@ def _execute(
     }
     try:
         if not r.is_terminal():
-            return local.run(workflow, **kwargs)
-        from rich.console import Console
-
+            return testing.run(workflow, **kwargs)
         with Console(stderr=True).status("starting...") as status:
             progress.status = status
             try:
-                return local.run(workflow, **kwargs)
+                return testing.run(workflow, **kwargs)
             finally:
                 progress.status = None
     except OutcomeTimeoutError as exc:
