@@ -11,8 +11,8 @@ import json
 from collections.abc import Mapping
 from typing import Protocol
 
+from .._decider._discovery import describe
 from .._workflow._definition import Workflow
-from .._workflow._tasks import ActivityTask, LambdaTask, SignalTask, Task, TimerTask, WorkflowTask
 from ._render import state_label
 
 
@@ -53,19 +53,8 @@ _DOT_SHAPES = {
 }
 
 
-def describe_task(task: Task) -> str:
-    """What a task runs, in a few words: 'lambda string-upcase', 'timer 30s', ..."""
-    if isinstance(task, LambdaTask):
-        return f"lambda {task.lambda_function}"
-    if isinstance(task, ActivityTask):
-        return f"activity {task.activity_type} {task.activity_version}"
-    if isinstance(task, WorkflowTask):
-        return f"workflow {task.workflow_name} {task.workflow_version}"
-    if isinstance(task, SignalTask):
-        return f"signal {task.signal_name}"
-    if isinstance(task, TimerTask):
-        return f"timer {task.duration}s"
-    return "workflow input"
+describe_task = describe
+"""What a task runs, in a few words (the decider's description, so every view agrees)."""
 
 
 def _node_ids(workflow: Workflow) -> dict[str, str]:
