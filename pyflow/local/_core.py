@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from . import _children
 from ._clock import Clock, DueQueue, cancel, duration
 from ._faults import SWFFault, invalid, unknown
 from ._model import JSON, ActivityRec, Domain, Execution, LambdaRec, TypeRec
@@ -56,6 +55,11 @@ class Core:
         self.last_touch = time.monotonic()
         self.post_batch: list[Callable[[], None]] = []
         self.start_lambda: Callable[[LambdaRec], None] = lambda rec: None
+        # What closing an execution does to its parent and children (`_children`, wired by
+        # the engine as `start_lambda` is, so the core needs no import of the modules above it).
+        self.on_close: Callable[[Core, Execution, str, JSON, str], None] = (
+            lambda core, ex, status, attrs, policy: None
+        )
         self.closed = False
         self.wait_seconds = 0.0
 
@@ -262,7 +266,7 @@ class Core:
             lam.state = "closed"
             self.release(lam)
         ex.lambdas.clear()
-        _children.on_close(self, ex, status, attrs, child_policy or ex.child_policy)
+        self.on_close(self, ex, status, attrs, child_policy or ex.child_policy)
         self.touch()
         return event_id
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .._exceptions import ArgumentTypeError, InvalidArgumentError
-from . import _ops_executions, _ops_registry, _ops_tasks, _ops_visibility  # noqa: F401
+from . import _children, _ops_executions, _ops_registry, _ops_tasks, _ops_visibility  # noqa: F401
 from ._core import Core
 from ._faults import SWFFault
 from ._lambda import LambdaRunner
@@ -53,6 +53,7 @@ class LocalSWF:
                  idle_grace: float = 2.0, lambda_workers: int = 16) -> None:
         self._core = Core(virtual_time=virtual_time, poll_timeout=poll_timeout,
                           idle_grace=idle_grace)
+        self._core.on_close = _children.on_close
         self._lambdas = LambdaRunner(self._core, lambda_workers)
         self._ticker = Ticker(self._core, self._lambdas)
         self._ticker.start()
