@@ -108,6 +108,10 @@ def serve(
     engine = LocalSWF(virtual_time=virtual_time, poll_timeout=poll_timeout)
     for name, handler in handlers.items():
         engine.add_lambda(name, handler)
+    engine.set_missing_lambda_hint(
+        "`pyflow local serve` has no handler for it: map it with --lambdas MODULE or "
+        "--lambda NAME=MODULE:FUNCTION"
+    )
     _prepare(engine, domains, workflows)
     try:
         server = start_server(engine, host=host, port=port)

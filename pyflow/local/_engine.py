@@ -69,6 +69,11 @@ class LocalSWF:
         """A real boto3 SWF client whose requests this engine answers in-process."""
         return make_client(self)
 
+    def set_missing_lambda_hint(self, hint: str) -> None:
+        """What a task naming an unknown Lambda function is told to do, in its failure message
+        (default: add a handler with `add_lambda`)."""
+        self._lambdas.missing_hint = hint
+
     def add_lambda(self, function_name: str, handler: Callable[[Any, Any], Any]) -> None:
         """Run `handler(event, context)` for Lambda tasks naming `function_name`."""
         if not callable(handler):

@@ -82,10 +82,20 @@ class LambdaRunner:
     def __init__(self, core: Core, workers: int) -> None:
         self.core = core
         self.handlers: dict[str, Handler] = {}
+        self.missing_hint = "no handler was added for it with LocalSWF.add_lambda"
+        """How the program running the engine maps a function; `pyflow local serve` names its
+        own flags here, so a misspelled function is fixed where it was configured."""
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pyflow-lambda")
         self._deadlines: list[tuple[float, int, LambdaRec]] = []
         self._seq = itertools.count()
         core.start_lambda = self.start
+
+    def _known(self) -> str:
+        names = sorted(self.handlers)
+        if not names:
+            return "it has no Lambda handlers at all"
+        shown = ", ".join(names[:20]) + (", ..." if len(names) > 20 else "")
+        return f"the functions it has are {shown}"
 
     def handler_for(self, name: str) -> Handler | None:
         return self.handlers.get(name) or self.handlers.get(_bare_name(name))
@@ -98,7 +108,7 @@ class LambdaRunner:
         if not ex.lambda_role or handler is None:
             message = NO_ROLE_MESSAGE if not ex.lambda_role else (
                 f"Function not found: arn:aws:lambda:{_REGION}:{_ACCOUNT}:function:{rec.name} "
-                "(pyflow.local: no handler was added for it with LocalSWF.add_lambda)")
+                f"(pyflow.local: {self.missing_hint}; {self._known()})")
             del ex.lambdas[rec.lambda_id]
             core.add_event(ex, "StartLambdaFunctionFailed", {
                 "scheduledEventId": rec.scheduled_id,

@@ -133,6 +133,9 @@ def test_local_serve_registers_every_register_target(
     from pyflow.cli import _local
 
     monkeypatch.setattr(_local, "_wait_for_stop", lambda: None)  # stop as soon as it serves
+    hints: list[str] = []
+    monkeypatch.setattr(_local.LocalSWF, "set_missing_lambda_hint",
+                        lambda self, hint: hints.append(hint))
     result = invoke(
         "local", "serve", "--port", "0", "--json",
         "--register", "run_flows:calc", "--register", "run_flows:failing",
@@ -142,6 +145,8 @@ def test_local_serve_registers_every_register_target(
     assert served["workflowTypes"] == [
         {"name": "Calc", "version": "1"}, {"name": "Failing", "version": "1"}
     ]
+    # A misspelled function under `local serve` names the flags that map one.
+    assert hints and "--lambdas MODULE" in hints[0] and "--lambda NAME=" in hints[0]
 
 
 SIGNAL_FLOWS = """

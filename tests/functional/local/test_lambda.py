@@ -176,3 +176,14 @@ def test_a_handler_that_exits_fails_its_task_and_the_engine_keeps_serving(env) -
     assert "SystemExit (3)" in messages and "KeyboardInterrupt (KeyboardInterrupt)" in messages
     env.decide(task, lambda_("l3", "ok", "x"))
     assert attrs(_closing_event(env))["result"] == '"still here"'
+
+
+def test_an_unknown_function_is_told_what_the_engine_has_and_how_to_add_one(env) -> None:
+    env.engine.add_lambda("string-upcase", lambda event, context: event)
+    env.engine.set_missing_lambda_hint("map it with --lambdas MODULE")
+    env.start()
+    env.decide(env.poll(), lambda_("l1", "string-upcsae", "x"))
+    message = attrs(_closing_event(env))["message"]
+    assert "function:string-upcsae" in message
+    assert "map it with --lambdas MODULE" in message
+    assert "the functions it has are string-upcase" in message
