@@ -11,8 +11,9 @@ import sys
 INSTALL_HINT = "pip install 'pyflow-swf[cli]'"
 
 
-def main() -> None:
-    """Entry point of the `pyflow` console script."""
+def main(argv: list[str] | None = None, *, prog_name: str = "pyflow") -> None:
+    """Entry point of the `pyflow` console script (and of `python -m pyflow.local`, which
+    passes `local` and its own arguments)."""
     try:
         import click  # noqa: F401
         import rich  # noqa: F401
@@ -25,7 +26,7 @@ def main() -> None:
     from ._app import cli, quiet_broken_pipe
 
     try:
-        cli(prog_name="pyflow")
+        cli(args=argv, prog_name=prog_name)
     except BrokenPipeError:
         quiet_broken_pipe()
 

@@ -30,7 +30,9 @@ def server_url() -> Iterator[str]:
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None
-        url = proc.stdout.readline().strip()
+        first = proc.stdout.readline()
+        assert first.startswith("pyflow local SWF engine listening on http://127.0.0.1:"), first
+        url = first.split()[-1]
         assert url.startswith("http://127.0.0.1:"), url
         yield url
     finally:
@@ -129,3 +131,15 @@ def test_raw_json_protocol_errors_carry_type_in_body_and_header(server_url: str)
     assert info.value.headers["x-amzn-ErrorType"] == "UnknownResourceFault"
     body = json.loads(info.value.read())
     assert body["__type"].endswith("#UnknownResourceFault") and "nope" in body["message"]
+
+
+def test_python_m_pyflow_local_takes_the_same_options_as_pyflow_local_serve() -> None:
+    def options(command: list[str]) -> list[str]:
+        text = subprocess.run([*command, "serve", "--help"], capture_output=True, text=True,
+                              timeout=60, check=True).stdout
+        return sorted(word for word in text.split() if word.startswith("--"))
+
+    module = options([sys.executable, "-m", "pyflow.local"])
+    console = options([sys.executable, "-c", "from pyflow.cli import main; main()", "local"])
+    assert module == console
+    assert {"--lambdas", "--register", "--virtual-time", "--poll-timeout"} <= set(module)
