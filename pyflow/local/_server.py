@@ -7,7 +7,6 @@ import json
 import logging
 import sys
 import threading
-from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -112,17 +111,3 @@ def serve(engine: LocalSWF | None = None, host: str = "127.0.0.1", port: int = 0
     """Serve `engine` (a new real-time one if None) on a background thread; port 0 picks a
     free port, see `.url`."""
     return _bind(engine, host, port).start()
-
-
-def serve_forever(engine: LocalSWF | None = None, host: str = "127.0.0.1", port: int = 0, *,
-                  on_ready: Callable[[str], None] | None = None) -> None:
-    """Serve until interrupted (Ctrl-C), calling `on_ready(url)` once listening."""
-    local = _bind(engine, host, port)
-    if on_ready is not None:
-        on_ready(local.url)
-    try:
-        local._server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        local.shutdown()
