@@ -3,7 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # The install is redone only when the project's dependency list changes.
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-16)
+HASH := $(shell cat pyproject.toml | sha256sum | cut -c1-16)
+STAMP := $(VENV)/.installed-$(HASH)
+# The demo needs only the core and the CLI; a full install (make test) serves it too.
+DEMO_STAMP := $(VENV)/.demo-$(HASH)
 
 .PHONY: test test-unit lint typecheck pytest demo bench synth venv clean
 
@@ -15,6 +18,11 @@ $(STAMP): $(BIN)/python pyproject.toml
 	rm -f $(VENV)/.installed-*
 	$(BIN)/pip install --quiet -e '.[dev,cli,cdk]'
 	touch $(STAMP)
+
+$(DEMO_STAMP): $(BIN)/python pyproject.toml
+	rm -f $(VENV)/.demo-*
+	$(BIN)/pip install --quiet -e '.[cli]'
+	touch $(DEMO_STAMP)
 
 venv: $(STAMP)
 
@@ -35,7 +43,7 @@ test-unit: $(STAMP)
 	$(BIN)/pytest tests/unit
 
 # Runs the StringTransformer example on the embedded engine: no AWS account needed.
-demo: $(STAMP)
+demo: $(if $(wildcard $(STAMP)),$(STAMP),$(DEMO_STAMP))
 	$(BIN)/pyflow run workflows.string_transformer:workflow --input World --lambdas handlers.strings
 
 bench: $(STAMP)
