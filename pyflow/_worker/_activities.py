@@ -153,7 +153,7 @@ class _Worker:
             return True
         finally:
             control.polling = False
-        self.backoff.reset()
+        self.backoff.reset(worker_log, f"task list {self.task_list!r}")
         if task.get("taskToken"):
             self._run(task)
         return True

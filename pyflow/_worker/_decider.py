@@ -124,7 +124,7 @@ class _DeciderLoop:
             return True
         finally:
             control.polling = False
-        self.backoff.reset()
+        self.backoff.reset(decider_log, f"task list {self.task_list!r}")
         if task is None:
             self.stats.empty_polls += 1
             return True
@@ -190,7 +190,7 @@ class _DeciderLoop:
             self.stats.errors += 1
             log.exception("deciding failed; failing the execution")
             return [fail_decision(exc)]
-        log.debug(
+        log.info(
             "decided %d decision(s) on %d events: %s",
             len(decisions),
             len(events),

@@ -123,8 +123,14 @@ class Backoff:
 
     def __init__(self) -> None:
         self.delay = ERROR_BACKOFF_MIN
+        self.failing = False
 
-    def reset(self) -> None:
+    def reset(self, log: logging.Logger | None = None, what: str = "") -> None:
+        """After a successful poll; says so once when it follows failed ones, so a log that
+        showed the connection lost also shows it back."""
+        if self.failing and log is not None:
+            log.info("polling %s works again", what)
+        self.failing = False
         self.delay = ERROR_BACKOFF_MIN
 
     def pause(self, control: StopControl) -> None:
@@ -141,6 +147,7 @@ class Backoff:
             raise unknown_domain(domain) from exc
         if isinstance(exc, ParamValidationError):
             raise exc
+        self.failing = True
         log.warning(
             "polling %s failed (%s: %s); retrying in %.1f s",
             what, type(exc).__name__, exc, self.delay,

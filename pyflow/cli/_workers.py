@@ -195,6 +195,12 @@ def decider(
         identity=identity,
         client=opts.client(),
     )
+    if stats.errors and not (stats.decision_tasks or stats.empty_polls):
+        raise CliError(
+            f"no poll of task list {task_list!r} reached SWF at {opts.where()} "
+            f"({stats.errors} failed)",
+            "is the endpoint right and reachable? (`pyflow local serve` prints its URL)",
+        )
     data = {
         "decisionTasks": stats.decision_tasks,
         "decisions": stats.decisions,

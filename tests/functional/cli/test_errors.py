@@ -212,3 +212,15 @@ def test_graph_to_a_missing_directory_is_one_clear_error(
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: cannot write {target}: No such file or directory")
     assert "unexpected" not in result.stderr
+
+
+def test_decider_that_never_reaches_swf_exits_non_zero_naming_the_endpoint(
+    invoke: Callable[..., Result], isolated_aws: str, user_module: Callable[[str, str], str]
+) -> None:
+    user_module("unreached_flows", "import pyflow\nwf = pyflow.Workflow('Unreached', '1')\n")
+    result = invoke("decider", "unreached_flows", "--iterations", "2")
+    assert result.exit_code == 1, result.output
+    err = result.stderr.splitlines()[-2]  # after the "deciding ..." line: Error, then Hint
+    assert err.startswith("Error: ") and "Traceback" not in result.output
+    assert f"no poll of task list 'pyflow-decider' reached SWF at {isolated_aws}" in err
+    assert "(2 failed)" in err

@@ -141,6 +141,32 @@ def test_a_poll_still_throttled_after_retries_is_logged_and_polled_again(
     assert outcome.status == "COMPLETED"
 
 
+def test_the_log_says_when_polling_works_again_after_failures(
+    engine: LocalSWF, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(_loop, "ERROR_BACKOFF_MIN", 0.001)
+    throttler = Throttler(engine, rate=1.0, only={"PollForDecisionTask"})
+    client = throttler.client(max_attempts=1)
+    wf = pyflow.Workflow("Empty", "1")
+    register(engine.client(), DOMAIN, wf)
+    workflow_id = start(engine.client(), DOMAIN, wf)
+    rates = iter([1.0, 1.0, 0.0, 0.0])  # the first two polls fail, the next two get through
+
+    def before_each_poll(self: _loop.StopControl) -> bool:
+        throttler.rate = next(rates, 0.0)
+        return False
+
+    monkeypatch.setattr(_loop.StopControl, "stop_requested", before_each_poll)
+    caplog.set_level("INFO", logger="pyflow")
+    pyflow.poll_for_executions(wf, domain=DOMAIN, task_list=DECIDERS, num_iterations=4,
+                               client=client)
+    messages = [r.getMessage() for r in caplog.records if r.name == "pyflow.decider"]
+    back = [m for m in messages if "works again" in m]
+    assert back == [f"polling task list {DECIDERS!r} works again"]
+    assert messages.index(back[0]) > max(i for i, m in enumerate(messages) if "failed" in m)
+    assert any(f"[{workflow_id}] decided 1 decision(s)" in m for m in messages)
+
+
 def test_responses_throttled_beyond_botocores_retries_are_not_lost(
     engine: LocalSWF, monkeypatch: pytest.MonkeyPatch
 ) -> None:
