@@ -88,7 +88,19 @@ def _gather(
         "seconds": r.between(state.started_at, state.closed_at or now),
         "tasks": rows_from_states(state.tasks),
     }
+    view["waitingForDecider"] = _unpicked_task_list(view, events)
     return view, events
+
+
+def _unpicked_task_list(view: dict[str, Any], events: list[Any]) -> str | None:
+    """The decision task list of an open execution no decider has taken a task of for
+    NO_DECIDER_SECONDS: the usual reason an execution sits still is that nobody polls there."""
+    if view["status"] != "OPEN" or (view["seconds"] or 0) < NO_DECIDER_SECONDS:
+        return None
+    if any(event["eventType"] == "DecisionTaskStarted" for event in events):
+        return None
+    task_list = attributes(events[0]).get("taskList", {}).get("name") if events else None
+    return str(task_list or "?")
 
 
 def view_json(view: dict[str, Any]) -> dict[str, Any]:
@@ -124,6 +136,13 @@ def print_view(view: dict[str, Any]) -> None:
         if view["details"]:
             pairs.append(("Details", _preview(view["details"], 300)))
     r.fields(pairs)
+    if view.get("waitingForDecider"):
+        task_list = view["waitingForDecider"]
+        click.echo(
+            f"Note: no decider has taken a decision task of this execution in "
+            f"{r.duration(view['seconds'])}; is one polling task list {task_list!r}? "
+            f"(`pyflow decider MODULE --task-list {task_list}`)"
+        )
     rows: list[TaskRow] = view["tasks"]
     if not rows:
         return

@@ -500,3 +500,19 @@ def test_register_warns_when_lambda_tasks_will_have_no_role(
     ))
     quiet = swf("register", "cli_roled", "--lambda-role", ROLE)
     assert quiet.exit_code == 0 and "Warning" not in quiet.stderr
+
+
+def test_describe_says_when_no_decider_has_picked_the_execution_up(
+    swf: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pyflow.cli import _describe as describe_command
+
+    _start(swf, "approval", "unpicked")
+    assert _describe(swf, "unpicked")["waitingForDecider"] is None  # too early to say
+    monkeypatch.setattr(describe_command, "NO_DECIDER_SECONDS", 0.0)
+    shown = swf("describe", "unpicked")
+    assert "Note: no decider has taken a decision task of this execution" in shown.stdout
+    assert "task list 'pyflow-decider'" in shown.stdout
+    assert _describe(swf, "unpicked")["waitingForDecider"] == "pyflow-decider"
+    _decide(swf, "approval", iterations=1)
+    assert "Note:" not in swf("describe", "unpicked").stdout
