@@ -15,7 +15,17 @@ from .._exceptions import (
 )
 from ._durations import MAX_DURATION
 from ._names import check_swf_name
-from ._payload import is_json
+from ._payload import json_problem
+
+
+def _short(value: Any) -> str:
+    """A repr that cannot itself recurse without end or fill a screen."""
+    try:
+        text = repr(value)
+    except RecursionError:
+        return f"<{type(value).__name__} nested too deeply to show>"
+    return text if len(text) <= 80 else text[:77] + "..."
+
 
 TaskKind = Literal["start", "lambda", "activity", "workflow", "signal", "timer"]
 
@@ -81,9 +91,11 @@ class Task:
                 raise DefinitionError(
                     f"{where}: depends_on holds {dep!r}; give tasks or task names"
                 )
-        if param is not UNSET and not is_json(param):
+        problem = None if param is UNSET else json_problem(param)
+        if problem is not None:
             raise DefinitionError(
-                f"{where}: param {param!r} is not JSON-serialisable; SWF payloads are JSON"
+                f"{where}: param {_short(param)} is not JSON-serialisable ({problem}); SWF "
+                "payloads are JSON"
             )
         if transform_input is not None and not callable(transform_input):
             raise DefinitionError(f"{where}: transform_input {transform_input!r} is not callable")

@@ -33,7 +33,7 @@ def encode(value: Any, *, what: str = "payload", limit: int = MAX_DATA) -> str:
     Raises TypeError/ValueError from `json` for values that are not JSON-serialisable, and
     PayloadTooLargeError for oversize results.
     """
-    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    text = _dumps(value)
     if len(text) > limit:
         raise PayloadTooLargeError(
             f"{what} is {len(text)} characters of JSON; SWF accepts at most {limit}",
@@ -43,13 +43,39 @@ def encode(value: Any, *, what: str = "payload", limit: int = MAX_DATA) -> str:
     return text
 
 
+def _dumps(value: Any) -> str:
+    """JSON text SWF can carry, or ValueError/TypeError saying why not.
+
+    Two failures json itself lets through or reports badly: a value nested deeper than Python
+    can recurse (RecursionError, which no caller expects), and lone surrogates, which
+    json.dumps writes out but which are not Unicode text that HTTP can carry to SWF.
+    """
+    try:
+        text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    except RecursionError:
+        raise ValueError("it is nested too deeply to encode as JSON") from None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = text[exc.start:exc.end].encode("unicode_escape").decode()
+        raise ValueError(
+            f"it holds a lone surrogate ({bad}), which is not valid Unicode text"
+        ) from None
+    return text
+
+
+def json_problem(value: Any) -> str | None:
+    """Why `value` cannot be an SWF payload, or None if it can."""
+    try:
+        _dumps(value)
+    except (TypeError, ValueError) as exc:
+        return str(exc)
+    return None
+
+
 def is_json(value: Any) -> bool:
     """True if `value` survives JSON encoding (what SWF payloads can carry)."""
-    try:
-        json.dumps(value, allow_nan=False)
-    except (TypeError, ValueError):
-        return False
-    return True
+    return json_problem(value) is None
 
 
 def truncate(text: str, limit: int = MAX_DATA) -> str:
