@@ -3,8 +3,8 @@
 Each invocation long-polls its task list (up to 60 s a poll) until `iterations` polls are done or
 too little time is left to finish another poll, so the timeout must exceed 60 s plus the 70 s
 margin the handler keeps. A schedule of one minute with invocations of about a minute keeps one
-poller waiting most of the time; the reserved concurrency caps the overlap (and the bill) when
-invocations run long.
+poller waiting most of the time; the schedule's maximum event age bounds the overlap, and a
+reserved concurrency (off by default: it fails the first deploy in a new account) can cap it.
 """
 
 from __future__ import annotations

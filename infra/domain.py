@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from aws_cdk import ArnFormat, CfnResource, RemovalPolicy, Stack
+from aws_cdk import Acknowledgment, ArnFormat, CfnResource, RemovalPolicy, Stack, Validations
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from aws_cdk import custom_resources as cr
@@ -63,11 +63,23 @@ class SwfDomain(Construct):
             description=f"Registers the SWF domain {domain_name} (pyflow custom resource)",
         )
         self.log_group.grant_write(self.role)
-        # SWF authorises RegisterDomain against the ARN of the domain being registered.
+        # SWF's API reference for RegisterDomain: "You cannot use an IAM policy to control
+        # domain access for this action", and the IAM service reference lists no resource type
+        # for it, so a grant on the domain ARN may be refused on a first deploy. It is granted
+        # on "*" (it can only create domains, never read or change one); UndeprecateDomain
+        # takes the domain ARN and keeps it.
         self.role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["swf:RegisterDomain", "swf:UndeprecateDomain"],
-                resources=[self.domain_arn],
+            iam.PolicyStatement(actions=["swf:RegisterDomain"], resources=["*"])
+        )
+        self.role.add_to_principal_policy(
+            iam.PolicyStatement(actions=["swf:UndeprecateDomain"], resources=[self.domain_arn])
+        )
+        Validations.of(self.role).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions::AwsSolutions-IAM5[Resource::*]",
+                reason="swf:RegisterDomain supports no resource-level permissions (SWF's API "
+                "reference: IAM cannot control domain access for this action); it is the only "
+                "action granted on *, and it can only create a domain",
             )
         )
         self.register = self._call(

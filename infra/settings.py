@@ -69,8 +69,10 @@ class Settings:
     """Most PollForDecisionTask calls per invocation (the deadline usually stops it first)."""
     decider_timeout: int = 120
     """Decider function timeout in seconds (75-900); it stops polling with 70 s left."""
-    decider_concurrency: int | None = 2
-    """Reserved concurrency cap of the decider; `none` reserves nothing."""
+    decider_concurrency: int | None = None
+    """Reserved concurrency of the decider; none by default, because any reservation fails
+    the function's CREATE in an account still at the default concurrency quota of 10 (the
+    schedule's maximum event age already bounds the overlap)."""
     decider_memory: int = 256
     """Decider memory in MB."""
     architecture: str = "arm64"

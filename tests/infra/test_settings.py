@@ -29,6 +29,8 @@ def test_command_line_strings_are_parsed_like_json_values() -> None:
     )
     assert settings.retention_days == 7
     assert settings.decider_concurrency is None
+    assert Settings.from_mapping({}).decider_concurrency is None  # the default reserves nothing
+    assert Settings.from_mapping({"decider_concurrency": "3"}).decider_concurrency == 3
     assert settings.example_functions is False
     assert settings.lambda_functions == ("a-fn", "b_fn")
     assert Settings.from_mapping({"lambda_functions": ["x"]}).lambda_functions == ("x",)
