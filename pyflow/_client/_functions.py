@@ -127,8 +127,8 @@ def get_outcome(
     client: Client | SWFClient | None = None,
 ) -> Outcome:
     """The execution's outcome now (status 'OPEN' while it runs). Without `run_id`, the open
-    run with this workflow id, else the latest closed one. Pass `workflow` (its definition)
-    to get each task's state in `tasks`."""
+    run with this workflow id, else the latest closed one. `tasks` holds what the history
+    shows; pass `workflow` (its definition) to add the tasks not started yet."""
     return as_client(client, domain).describe(workflow_id, run_id, workflow=workflow)
 
 

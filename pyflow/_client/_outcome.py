@@ -61,8 +61,8 @@ def get_outcome(
     workflow: Workflow | None = None,
 ) -> Outcome:
     """The execution's outcome now (status 'OPEN' while it runs). Without `run_id`, the open
-    run with this workflow id, else the latest closed one. Pass `workflow` (its definition)
-    to get each task's state in `tasks`."""
+    run with this workflow id, else the latest closed one. `tasks` holds what the history
+    shows; pass `workflow` (its definition) to add the tasks not started yet."""
     if run_id is None:
         run_id = latest_run_id(swf, domain, workflow_id)
     events = read_history(swf, domain, workflow_id, run_id)

@@ -19,7 +19,6 @@ TARGET = "X-Amz-Target: SimpleWorkflowService.ListDomains\r\n"
 
 @pytest.fixture
 def address(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, int]]:
-    monkeypatch.setattr(_server, "SOCKET_TIMEOUT", 1.0)
     monkeypatch.setattr(_server._Handler, "timeout", 1.0)
     with LocalSWF() as engine, serve(engine) as server:
         host, port = server.url.removeprefix("http://").split(":")
