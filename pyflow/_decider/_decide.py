@@ -5,10 +5,12 @@ Order of precedence, each rule looked at only if the ones before it did not appl
 1. the execution is closed: no decisions;
 2. the history holds something this definition cannot account for: fail the execution;
 3. a cancel request was received: cancel outstanding work, close as canceled;
-4. a task failed for good: cancel outstanding work, fail naming the task;
-5. every task completed: complete with the workflow output;
-6. otherwise start every task whose dependencies completed (and every retry that is due),
-   within SWF's limits: at most 100 decisions per response and 1,000 open activities,
+4. a task failed for good and no dependent handles the failure (see `_flow`): cancel
+   outstanding work, fail naming the task;
+5. every task ended (completed, skipped, or failed and handled): complete with the workflow
+   output;
+6. otherwise start every task whose trigger rule fired (and every retry or repeat that is
+   due), within SWF's limits: at most 100 decisions per response and 1,000 open activities,
    Lambda functions, timers and child workflows. When the batch limit holds work back, a
    zero-second timer wakes the decider for the rest; work held back by an open-count limit
    waits for the open work to close, which wakes the decider anyway.
@@ -20,14 +22,15 @@ import traceback
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-from .._exceptions import PayloadTooLargeError, PyflowError, TaskInputError
+from .._exceptions import PayloadTooLargeError, PyflowError
 from .._workflow._definition import Workflow
-from .._workflow._inputs import encode_input, workflow_output
-from .._workflow._payload import MAX_DATA, decode, encode
+from .._workflow._inputs import workflow_output
+from .._workflow._payload import MAX_DATA, encode
 from . import _close, _schedule
 from ._graph import discovery_graph, graph_of
 from ._history import History
-from ._records import TaskError, TaskRecord
+from ._ids import TimerRole
+from ._records import ENDED, TaskRecord
 
 if TYPE_CHECKING:
     from mypy_boto3_swf.type_defs import (
@@ -123,18 +126,13 @@ class Outputs(Mapping[str, Any]):
 
     def __init__(self, history: History) -> None:
         self._history = history
-        self._decoded: dict[str, Any] = {}
 
     def __getitem__(self, name: str) -> Any:
-        if name in self._decoded:
-            return self._decoded[name]
         index = self._history.graph.index[name]
         rec = self._history.records[index]
         if rec.phase != "completed":
             raise KeyError(name)
-        value = decode(rec.output)
-        self._decoded[name] = value
-        return value
+        return self._history.value_of(rec)
 
     def __iter__(self) -> Iterator[str]:
         return (r.name for r in self._history.records if r.phase == "completed")
@@ -160,20 +158,21 @@ class _Planner:
 
     def plan(self) -> list[DecisionTypeDef]:
         history = self.history
+        records = history.records
         all_done = True
-        for rec in history.records:
-            if rec.phase == "completed":
+        # Dependencies first: a task failing here (its input cannot be built) reaches its
+        # dependents before the loop comes to them.
+        for i in history.graph.order:
+            rec = records[i]
+            if rec.phase in ENDED:
                 continue
-            all_done = False
             if self.held_back:
+                all_done = False
                 break
-            try:
-                self._consider(rec)
-            except TaskInputError as exc:
-                rec.phase = "failed"
-                rec.permanent = True
-                rec.last_error = TaskError(str(exc), exc.details)
-                return _close.fail_task(history, rec)
+            self._consider(rec)
+            if history.failed is not None:
+                return _close.fail_task(history, history.failed)
+            all_done = all_done and rec.phase in ENDED
         if all_done:
             return self._complete()
         if self.held_back and not any(r.role == "wake" for r in history.open_timers.values()):
@@ -187,20 +186,26 @@ class _Planner:
         if kind not in _SCHEDULED_KINDS:
             return  # the start task and signal tasks complete from history alone
         if rec.phase == "waiting":
-            if not self._dependencies_done(rec):
+            if not rec.ready:
                 return
-        elif rec.phase != "retry_wait":
+        elif rec.phase not in ("retry_wait", "repeat_wait"):
             return
         elif rec.retry_delay > 0 and rec.retry_timer != "fired":
             if rec.retry_timer == "none" and self._room("timer"):
+                role: TimerRole = "retry" if rec.phase == "retry_wait" else "repeat"
                 self.decisions.append(
-                    _schedule.retry_timer(rec.task, rec.attempt + 1, rec.retry_delay)
+                    _schedule.retry_timer(rec.task, rec.attempt + 1, rec.retry_delay, role)
                 )
                 self.open["timer"] += 1
             return
         if not self._room(kind):
             return
-        input_text = encode_input(rec.task, self.outputs) if kind != "timer" else ""
+        input_text = ""
+        if kind != "timer":
+            built = self.history.input_of(rec, self.history.last_event)
+            if built is None:
+                return  # it failed for good: its dependents have been told
+            input_text = built
         parent_id = self.history.parent_id or ""
         self.decisions.append(
             _schedule.attempt_decision(
@@ -213,10 +218,6 @@ class _Planner:
             )
         )
         self.open[kind] += 1
-
-    def _dependencies_done(self, rec: TaskRecord) -> bool:
-        records = self.history.records
-        return all(records[d].phase == "completed" for d in self.history.graph.deps[rec.index])
 
     def _room(self, kind: str) -> bool:
         """True if one more decision of `kind` fits; notes when the batch limit is hit."""

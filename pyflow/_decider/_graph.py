@@ -12,8 +12,9 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass
 
+from .._workflow._control import HANDLING_RULES
 from .._workflow._definition import Workflow
-from .._workflow._tasks import SignalTask, StartTask, Task
+from .._workflow._tasks import StartTask, Task
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,23 +27,35 @@ class Graph:
     """Task name -> position in `tasks`."""
     deps: list[tuple[int, ...]]
     """Positions of each task's dependencies."""
-    signal_dependents: list[tuple[int, ...]]
-    """For each task, the positions of the signal tasks that depend on it: a signal task
-    completes during the history pass, so it must learn when its dependencies complete."""
+    rule_deps: list[int]
+    """How many dependencies each task's trigger rule looks at: all but the start task,
+    which always completes first."""
+    dependents: list[tuple[int, ...]]
+    """Positions of the tasks that depend on each task: they learn, as the history pass
+    goes, how their dependencies ended."""
+    order: list[int]
+    """Every position, each after its dependencies."""
+    handled: list[bool]
+    """Whether a failure of each task can trigger a dependent (its trigger rule fires on
+    failures), so the failure does not fail the workflow."""
 
     def grow(self, task: Task) -> int:
         """Add a task the history names (discovery graphs only) and return its position."""
-        self.index[task.name] = len(self.tasks)
+        position = len(self.tasks)
+        self.index[task.name] = position
         self.tasks.append(task)
         self.deps.append(())
-        self.signal_dependents.append(())
-        return self.index[task.name]
+        self.rule_deps.append(0)
+        self.dependents.append(())
+        self.order.append(position)
+        self.handled.append(False)
+        return position
 
 
 def discovery_graph() -> Graph:
     """An empty graph for a pass without the definition: the start task only."""
     start = StartTask()
-    return Graph(None, [start], {start.name: 0}, [()], [()])
+    return Graph(None, [start], {start.name: 0}, [()], [0], [()], [0], [False])
 
 
 _CACHE: weakref.WeakKeyDictionary[Workflow, Graph] = weakref.WeakKeyDictionary()
@@ -58,16 +71,44 @@ def graph_of(workflow: Workflow) -> Graph:
     index = {task.name: i for i, task in enumerate(tasks)}
     deps = [tuple(index[d.name] for d in task.dependencies) for task in tasks]
     dependents: list[list[int]] = [[] for _ in tasks]
+    handled = [False] * len(tasks)
     for i, task in enumerate(tasks):
-        if isinstance(task, SignalTask):
-            for d in deps[i]:
-                dependents[d].append(i)
+        for d in deps[i]:
+            dependents[d].append(i)
+            handled[d] = handled[d] or task.trigger_rule in HANDLING_RULES
     graph = Graph(
         workflow=workflow,
         tasks=tasks,
         index=index,
         deps=deps,
-        signal_dependents=[tuple(x) for x in dependents],
+        rule_deps=[sum(1 for d in ds if d != 0) for ds in deps],
+        dependents=[tuple(x) for x in dependents],
+        order=_topological(deps),
+        handled=handled,
     )
     _CACHE[workflow] = graph
     return graph
+
+
+def _topological(deps: list[tuple[int, ...]]) -> list[int]:
+    """Positions ordered so that each comes after its dependencies; a dependency named
+    before it was added can sit later in workflow order, so workflow order alone is not
+    enough. The workflow has no cycle (`Workflow.add` refuses one)."""
+    waiting = [len(set(ds)) for ds in deps]
+    users: list[list[int]] = [[] for _ in deps]
+    for i, ds in enumerate(deps):
+        for d in set(ds):
+            users[d].append(i)
+    ready = [i for i, n in enumerate(waiting) if n == 0]
+    ready.reverse()
+    order: list[int] = []
+    while ready:
+        i = ready.pop()
+        order.append(i)
+        freed = []
+        for u in users[i]:
+            waiting[u] -= 1
+            if waiting[u] == 0:
+                freed.append(u)
+        ready.extend(sorted(freed, reverse=True))
+    return order

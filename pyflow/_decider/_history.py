@@ -24,7 +24,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from .._workflow._tasks import SignalTask
 from ._activity_events import ActivityEvents
 from ._child_events import ChildEvents
 from ._events import CLOSE_STATUS, attributes_key
@@ -71,6 +70,7 @@ class History(LambdaEvents, ActivityEvents, TimerEvents, ChildEvents):
             if not isinstance(event, Mapping):
                 self.problem = self.problem or f"a history event is not a mapping: {event!r:.80}"
                 continue
+            self.last_event = event
             event_type = event.get("eventType")
             entry = handlers.get(event_type) if isinstance(event_type, str) else None
             if entry is None:
@@ -99,15 +99,14 @@ class History(LambdaEvents, ActivityEvents, TimerEvents, ChildEvents):
         self.lambda_role = role if isinstance(role, str) and role else None
         self.started_at = event.get("eventTimestamp")
         start = self.records[0]
-        start.attempt = 1
+        start.attempt = start.iteration = 1
         start.started_at = self.started_at
         self.complete(start, self.input, event)
-        # Signal tasks with no dependencies at all wait from the start.
-        for rec in self.records:
-            if isinstance(rec.task, SignalTask) and rec.phase == "waiting" and not rec.deps_left:
-                arrived = self._signal_ready(rec, event)
-                if arrived is not None:  # only in a history with a signal before the start
-                    self.complete(rec, arrived[0], event)
+        # Tasks with no dependency at all, not even the start task, start with it too.
+        deps = self.graph.deps
+        for rec in self.records[1:]:
+            if not deps[rec.index]:
+                self.check(rec, event)
 
     def on_signaled(self, attrs: Mapping[str, Any], event: Event) -> None:
         name = attrs.get("signalName")
@@ -123,7 +122,7 @@ class History(LambdaEvents, ActivityEvents, TimerEvents, ChildEvents):
         if self.discover and name not in self.graph.index:
             found = self.found("signal", name, attrs)
             if found is not None:
-                found.attempt = 1
+                found.attempt = found.iteration = 1
                 found.started_at = event.get("eventTimestamp")
                 self.complete(found, value, event)
 

@@ -11,13 +11,16 @@ Lambda function        Lambda ``id`` ``N#k``         ``UpperCaser#1``
 activity               ``activityId`` ``N#k``        ``resize#2``
 TimerTask              ``timerId`` ``N#k``           ``Sleep#1``
 retry back-off timer   ``timerId`` ``N#k#retry``     ``resize#2#retry`` (waits before attempt 2)
+repeat delay timer     ``timerId`` ``N#k#repeat``    ``poll#4#repeat`` (waits before attempt 4,
+                                                   the first of the next iteration)
 wake-up timer          ``timerId`` ``j#wake``        ``1#wake`` (j counts wake-ups from 1)
 child workflow         ``workflowId`` ``P#N#k#h``    ``order-17#Ship#1#3f2a9c01``
 =====================  ==========================  ===========================================
 
-Task ids always end in ``#<digits>``, retry timers in ``#retry`` and wake-up timers in
-``#wake``, so the three never collide and an id parses back without knowing the workflow:
-strip the suffix, then split at the last ``#``.
+Attempts are counted over all iterations of a repeating task, so every attempt of every
+iteration has its own id. Task ids always end in ``#<digits>``, retry timers in ``#retry``,
+repeat timers in ``#repeat`` and wake-up timers in ``#wake``, so they never collide and an
+id parses back without knowing the workflow: strip the suffix, then split at the last ``#``.
 
 A child workflow id must be unique in the whole domain among OPEN executions, so it starts
 with the parent's workflowId ``P`` and ends with ``h``, the first 8 hex digits of the sha256 of
@@ -32,9 +35,9 @@ it is told no runId, ``#h`` is left out (``P#N#k``, the form before run hashes, 
 `parse_child_id` still reads).
 
 Every scheduling decision also carries ``control``, a JSON object ``{"task": N, "attempt": k}``
-(plus ``"timer": "retry"`` or ``"wake"`` for those timers). SWF echoes it into the scheduling
-event (and into ``StartChildWorkflowExecutionFailed``), so correlation never depends on
-parsing ids, which matters for hashed child ids; the failure events that carry no control
+(plus ``"timer": "retry"``, ``"repeat"`` or ``"wake"`` for those timers). SWF echoes it into
+the scheduling event (and into ``StartChildWorkflowExecutionFailed``), so correlation never
+depends on parsing ids, which matters for hashed child ids; the failure events that carry no control
 (``ScheduleActivityTaskFailed``, ``ScheduleLambdaFunctionFailed``, ``StartTimerFailed``) carry
 an id that parses.
 """
@@ -48,15 +51,18 @@ from typing import Any, Final, Literal
 
 ID_MAX: Final = 256
 RETRY_SUFFIX: Final = "#retry"
+REPEAT_SUFFIX: Final = "#repeat"
 WAKE_SUFFIX: Final = "#wake"
 RUN_HASH_LENGTH: Final = 8
 
-TimerRole = Literal["task", "retry", "wake"]
+TimerRole = Literal["task", "retry", "repeat", "wake"]
+_WAITS: Final = {RETRY_SUFFIX: "retry", REPEAT_SUFFIX: "repeat"}
 
 
 @dataclass(frozen=True, slots=True)
 class Ref:
-    """What an id or control refers to: a task attempt, a retry wait or a wake-up."""
+    """What an id or control refers to: a task attempt, a retry or repeat wait, or a
+    wake-up."""
 
     role: TimerRole
     task: str
@@ -68,9 +74,10 @@ def task_id(name: str, attempt: int) -> str:
     return f"{name}#{attempt}"
 
 
-def retry_timer_id(name: str, attempt: int) -> str:
-    """The timer that waits before `attempt` (the next one) of a task."""
-    return f"{name}#{attempt}{RETRY_SUFFIX}"
+def retry_timer_id(name: str, attempt: int, role: TimerRole = "retry") -> str:
+    """The timer that waits before `attempt` (the next one) of a task: a retry back-off, or
+    the delay before a repeating task's next iteration."""
+    return f"{name}#{attempt}{REPEAT_SUFFIX if role == 'repeat' else RETRY_SUFFIX}"
 
 
 def wake_timer_id(number: int) -> str:
@@ -89,15 +96,18 @@ def wake_control(number: int) -> str:
 
 
 def parse_id(value: object) -> Ref | None:
-    """The task attempt, retry wait or wake-up an id names, or None if pyflow never makes it."""
+    """The task attempt, retry or repeat wait, or wake-up an id names, or None if pyflow
+    never makes it."""
     if not isinstance(value, str):
         return None
     role: TimerRole = "task"
     if value.endswith(WAKE_SUFFIX):
         number = value[: -len(WAKE_SUFFIX)]
         return Ref("wake", "", int(number)) if _is_count(number) else None
-    if value.endswith(RETRY_SUFFIX):
-        role, value = "retry", value[: -len(RETRY_SUFFIX)]
+    for suffix, wait in _WAITS.items():
+        if value.endswith(suffix):
+            role, value = wait, value[: -len(suffix)]  # type: ignore[assignment]
+            break
     name, sep, attempt = value.rpartition("#")
     if not sep or not name or not _is_count(attempt):
         return None
@@ -121,9 +131,9 @@ def parse_control(value: object) -> Ref | None:
     if timer == "wake":
         return Ref("wake", "", attempt)
     task = data.get("task")
-    if timer not in ("task", "retry") or not isinstance(task, str) or not task:
+    if timer not in ("task", "retry", "repeat") or not isinstance(task, str) or not task:
         return None
-    return Ref("retry" if timer == "retry" else "task", task, attempt)
+    return Ref(timer, task, attempt)
 
 
 def run_hash(run_id: str) -> str:

@@ -1,8 +1,5 @@
-"""The state a history pass keeps, and the task transitions every event handler shares.
-
-Every change of a task's phase goes through `move`, so `changed_at` always says when the
-history last moved the task to its current state.
-"""
+"""The state a history pass keeps beyond the tasks' phases: correlation tables, open work
+and what the execution itself has been told (start, cancel, close)."""
 
 from __future__ import annotations
 
@@ -10,17 +7,16 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from .._workflow._tasks import SignalTask
 from ._discovery import found_task
+from ._flow import Event, Flow
 from ._graph import Graph
 from ._ids import Ref
-from ._records import MAX_THROTTLES, Phase, TaskError, TaskRecord
+from ._records import ENDED, TaskRecord
 
-Event = Mapping[str, Any]
-_THROTTLE_SUFFIXES = ("_RATE_EXCEEDED", "_LIMIT_EXCEEDED")
+__all__ = ["Event", "Pass", "event_id"]
 
 
-class Pass:
+class Pass(Flow):
     """What the history says so far about an execution and each of its tasks."""
 
     def __init__(
@@ -31,14 +27,7 @@ class Pass:
         *,
         discover: bool = False,
     ) -> None:
-        self.graph = graph
-        self.discover = discover
-        """No definition: tasks are created as the history names them, and a failed
-        attempt does not end a task for good (the retry policy is unknown)."""
-        self.records = [TaskRecord(task=t, index=i) for i, t in enumerate(graph.tasks)]
-        for rec in self.records:
-            if isinstance(rec.task, SignalTask):
-                rec.deps_left = len(graph.deps[rec.index])
+        super().__init__(graph, discover=discover)
         self.parent_id = parent_id
         self.run_id = run_id
         """The execution's runId, when the decider is told it: part of child workflow ids."""
@@ -51,8 +40,7 @@ class Pass:
         self.closed_at: datetime | None = None
         self.cancel_requested = False
         self.problem: str | None = None
-        self.failed: TaskRecord | None = None
-        """The first task that failed for good."""
+        self.last_event: Event | None = None
         # Correlation tables, keyed as SWF links events.
         self.scheduled: dict[int, tuple[TaskRecord, int]] = {}
         self.initiated: dict[int, tuple[TaskRecord, int]] = {}
@@ -64,10 +52,6 @@ class Pass:
         self.open_children: dict[int, list[str | None]] = {}  # initiatedEventId -> [id, runId]
         self.cancel_requested_children: set[str] = set()
         self.wake_timers = 0
-        # The first signal of each name (its input), and the signal tasks still waiting for
-        # one, by signal name.
-        self.signals: dict[str, str | None] = {}
-        self.signal_waiters: dict[str, list[TaskRecord]] = {}
 
     def _problem(self, event: Event, message: str) -> None:
         if self.problem is None:
@@ -111,15 +95,15 @@ class Pass:
         self.records.append(rec)
         return rec
 
-    def move(self, rec: TaskRecord, phase: Phase, event: Event | None) -> None:
-        rec.phase = phase
-        rec.changed_at = None if event is None else event.get("eventTimestamp")
-
     def _issue(self, rec: TaskRecord, attempt: int, event: Event, phase: str) -> bool:
-        """Record that `attempt` of `rec` was issued; False if it is a stale or repeated one."""
-        ended = ("completed",) if self.discover else ("completed", "failed")
-        if attempt <= rec.attempt or rec.phase in ended:
+        """Record that `attempt` of `rec` was issued; False if it is a stale or repeated one.
+
+        Without the definition, an attempt after a completed one is the next iteration of a
+        loop, and one after a failure a retry; with it, an ended task takes no more."""
+        if attempt <= rec.attempt or (not self.discover and rec.phase in ENDED):
             return False
+        if rec.phase in ("waiting", "repeat_wait", "completed"):
+            rec.iteration += 1
         rec.attempt = attempt
         self.move(rec, "scheduled" if phase == "scheduled" else "running", event)
         rec.retry_timer = "none"
@@ -152,66 +136,6 @@ class Pass:
         if remove:
             del table[event_id(key)]
         return self._current(entry)
-
-    def complete(self, rec: TaskRecord, output: str | None, event: Event | None) -> None:
-        """Mark `rec` completed, and with it every signal task this makes ready whose
-        signal has already arrived."""
-        when = None if event is None else event.get("eventTimestamp")
-        work = [(rec, output)]
-        while work:
-            done, value = work.pop()
-            self.move(done, "completed", event)
-            done.output = value
-            done.ended_at = when
-            for i in self.graph.signal_dependents[done.index]:
-                waiter = self.records[i]
-                waiter.deps_left -= 1
-                if waiter.deps_left == 0:
-                    arrived = self._signal_ready(waiter, event)
-                    if arrived is not None:
-                        work.append((waiter, arrived[0]))
-
-    def _signal_ready(self, rec: TaskRecord, event: Event | None) -> tuple[str | None] | None:
-        """Start waiting for the signal; if it has already arrived, the input of the first
-        signal of its name (in a 1-tuple: the input itself may be None)."""
-        assert isinstance(rec.task, SignalTask)
-        self.move(rec, "running", event)
-        rec.attempt = 1  # waiting for its signal is the task's one and only attempt
-        rec.started_at = rec.changed_at
-        name = rec.task.signal_name
-        if name in self.signals:
-            return (self.signals[name],)
-        self.signal_waiters.setdefault(name, []).append(rec)
-        return None
-
-    def fail_attempt(
-        self,
-        rec: TaskRecord,
-        error: TaskError,
-        event: Event,
-        *,
-        cause: str | None = None,
-        permanent: bool = False,
-    ) -> None:
-        rec.last_error = error
-        if cause is not None and cause.endswith(_THROTTLE_SUFFIXES):
-            rec.throttles += 1
-            if rec.throttles <= MAX_THROTTLES:
-                self.move(rec, "retry_wait", event)
-                rec.retry_timer = "none"
-                rec.retry_delay = max(rec.task.retry_delay, min(2**rec.throttles, 300))
-                return
-        rec.failures += 1
-        if permanent or rec.failures > rec.task.num_retries:
-            self.move(rec, "failed", event)
-            rec.permanent = permanent
-            rec.ended_at = event.get("eventTimestamp")
-            if self.failed is None:
-                self.failed = rec
-            return
-        self.move(rec, "retry_wait", event)
-        rec.retry_timer = "none"
-        rec.retry_delay = rec.task.retry_delay
 
     def cancel(self, rec: TaskRecord, event: Event) -> None:
         """Work pyflow itself canceled, while closing the execution."""

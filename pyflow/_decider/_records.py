@@ -4,12 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, NamedTuple
+from typing import Any, Final, Literal, NamedTuple
 
 from .._workflow._tasks import Task
 
-Phase = Literal["waiting", "scheduled", "running", "retry_wait", "completed", "failed", "canceled"]
+Phase = Literal[
+    "waiting",
+    "scheduled",
+    "running",
+    "retry_wait",
+    "repeat_wait",
+    "completed",
+    "failed",
+    "skipped",
+    "canceled",
+]
 RetryTimer = Literal["none", "open", "fired"]
+ENDED: Final = ("completed", "failed", "skipped")
+"""The phases a task never leaves; each counts for its dependents' trigger rules."""
+UNDECODED: Final[Any] = object()
 
 MAX_THROTTLES = 8
 """Throttled attempts (SWF rate or open-count limits) do not use up retries, up to this many;
@@ -28,10 +41,11 @@ class TaskRecord:
     task: Task
     index: int
     attempt: int = 0
-    """The highest attempt issued so far (scheduled, or rejected by SWF)."""
+    """The highest attempt issued so far (scheduled, or rejected by SWF), counted over all
+    iterations of a repeating task."""
     phase: Phase = "waiting"
     failures: int = 0
-    """Failed attempts counted against `num_retries`."""
+    """Failed attempts counted against `num_retries` (in the current iteration)."""
     throttles: int = 0
     """Attempts SWF refused for rate or open-count limits; they do not use up retries."""
     retry_timer: RetryTimer = "none"
@@ -39,12 +53,25 @@ class TaskRecord:
     retry_delay: int = 0
     """Seconds to wait before the next attempt, while `phase` is retry_wait."""
     output: str | None = None
-    """The raw payload of a completed task (None for tasks without output)."""
+    """The raw payload of a completed task (None for tasks without output); while a
+    repeating task waits for its next iteration, the last iteration's."""
     last_error: TaskError | None = None
     permanent: bool = False
     """True when the last failure cannot be helped by retrying."""
-    deps_left: int = 0
-    """Signal tasks only: dependencies not completed yet."""
+    ready: bool = False
+    """Its trigger rule fired (and `run_if`, if any, said yes): it may start."""
+    fired_with: frozenset[int] | None = None
+    """The dependencies that had ended when the rule fired, when not all had (one_success,
+    one_failed): only they feed the task's input."""
+    deps_ok: int = 0
+    deps_failed: int = 0
+    deps_skipped: int = 0
+    """How its dependencies (the start task aside) have ended so far."""
+    iteration: int = 0
+    """The iteration the latest attempt belongs to, from 1 (a task that does not repeat has
+    one); 0 before the first attempt."""
+    value: Any = UNDECODED
+    """`output` decoded, once some input or test needed it."""
     started_at: datetime | None = None
     ended_at: datetime | None = None
     changed_at: datetime | None = None

@@ -50,14 +50,17 @@ def attempt_decision(
     raise TypeError(f"task {task.name!r}: a {task.kind} task is not scheduled by a decision")
 
 
-def retry_timer(task: Task, attempt: int, delay: int) -> DecisionTypeDef:
-    """The timer that waits `delay` seconds before `attempt` of `task`."""
+def retry_timer(
+    task: Task, attempt: int, delay: int, role: _ids.TimerRole = "retry"
+) -> DecisionTypeDef:
+    """The timer that waits `delay` seconds before `attempt` of `task`: a retry back-off, or
+    (`role` 'repeat') the delay before a repeating task's next iteration."""
     return {
         "decisionType": "StartTimer",
         "startTimerDecisionAttributes": {
-            "timerId": _ids.retry_timer_id(task.name, attempt),
+            "timerId": _ids.retry_timer_id(task.name, attempt, role),
             "startToFireTimeout": str(delay),
-            "control": _ids.control(task.name, attempt, "retry"),
+            "control": _ids.control(task.name, attempt, role),
         },
     }
 

@@ -22,14 +22,14 @@ from ._decide import replay
 from ._discovery import describe
 from ._events import attributes
 from ._history import History
-from ._records import TaskError, TaskRecord
+from ._records import Phase, TaskError, TaskRecord
 
 if TYPE_CHECKING:
     from mypy_boto3_swf.type_defs import HistoryEventTypeDef, WorkflowExecutionTypeDef
 
-TaskStatus = Literal[
-    "waiting", "scheduled", "running", "retry_wait", "completed", "failed", "canceled"
-]
+TaskStatus = Phase
+"""A task's state is its phase in the history pass, as the decider sees it."""
+_OPEN = ("scheduled", "running", "retry_wait", "repeat_wait")
 ExecutionStatus = Literal[
     "OPEN", "COMPLETED", "FAILED", "CANCELED", "TIMED_OUT", "TERMINATED", "CONTINUED_AS_NEW"
 ]
@@ -43,10 +43,12 @@ class TaskState:
     kind: TaskKind
     state: TaskStatus
     """waiting (for dependencies), scheduled, running (a signal task: waiting for its signal),
-    retry_wait (an attempt failed, another will follow), completed, failed (for good), or
-    canceled (still outstanding when the execution closed)."""
+    retry_wait (an attempt failed, another will follow), repeat_wait (an iteration of a
+    repeating task ended, the next will follow), completed, failed (for good), skipped (its
+    trigger rule could not be met, or `run_if` said no), or canceled (still outstanding when
+    the execution closed)."""
     attempts: int
-    """Attempts started so far."""
+    """Attempts started so far (over all iterations of a repeating task)."""
     output: Any = None
     """The decoded output of a completed task; for a signal task, the input of the first
     signal of its name (every signal task of that name gets the same)."""
@@ -59,6 +61,15 @@ class TaskState:
     """When the history moved the task to `state` (for progress lines of later attempts)."""
     what: str = ""
     """What it runs, in a few words: 'lambda string-upcase', 'timer 30s', 'signal Approved'."""
+    iteration: int = 0
+    """The iteration its latest attempt belongs to, from 1; 0 before it starts."""
+    max_iterations: int | None = None
+    """For a repeating task (`repeat_until`), the most iterations it may run; else None."""
+
+    @property
+    def repeats(self) -> bool:
+        """Whether to show the iteration: the task loops, or its history says it did."""
+        return self.max_iterations is not None or self.iteration > 1
 
 
 @dataclass(frozen=True)
@@ -92,6 +103,8 @@ def execution_state(
     """The state of the execution whose history is `events`; `workflow` None when the
     definition is not at hand (never raises then: an odd history gives what it can)."""
     history = replay(workflow, events, execution)
+    if workflow is not None and history.close_status is None and history.problem is None:
+        history.settle(history.last_event)
     status: ExecutionStatus = history.close_status or "OPEN"  # type: ignore[assignment]
     attrs = _close_attributes(history)
     blamed = _blamed_task(history, attrs.get("details"))
@@ -149,7 +162,7 @@ def _task_state(
     if blamed is not None and blamed[0] == rec.name and state not in ("completed", "failed"):
         state, last_error = "failed", blamed[1]
         changed_at = history.closed_at
-    elif history.close_status is not None and state in ("scheduled", "running", "retry_wait"):
+    elif history.close_status is not None and state in _OPEN:
         state, changed_at = "canceled", history.closed_at
     return TaskState(
         name=rec.name,
@@ -162,4 +175,6 @@ def _task_state(
         ended_at=ended_at,
         changed_at=changed_at,
         what=describe(rec.task),
+        iteration=rec.iteration,
+        max_iterations=None if rec.task.loop is None else rec.task.loop.max_iterations,
     )

@@ -1,4 +1,5 @@
-"""The timer events of the history pass: TimerTasks, retry back-offs and wake-ups."""
+"""The timer events of the history pass: TimerTasks, retry back-offs, repeat delays and
+wake-ups."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ from typing import Any
 
 from ._ids import Ref, parse_control, parse_id
 from ._pass import Event, Pass
-from ._records import TaskError, TaskRecord
+from ._records import Phase, TaskError, TaskRecord
+
+_WAIT_PHASE: dict[str, Phase] = {"retry": "retry_wait", "repeat": "repeat_wait"}
+"""The phase a task is in while a timer of each role makes it wait for its next attempt."""
 
 
 class TimerEvents(Pass):
@@ -26,12 +30,14 @@ class TimerEvents(Pass):
         if ref.role == "task":
             self._issue(rec, ref.attempt, event, "running")
             return
-        if self.discover and rec.phase == "failed" and ref.attempt == rec.attempt + 1:
-            # Without the definition only the back-off says that a failure was not the end;
-            # the wait began with the failure, so changed_at stays the failure's time.
-            rec.phase = "retry_wait"
+        wait = _WAIT_PHASE[ref.role]
+        was = "failed" if ref.role == "retry" else "completed"
+        if self.discover and rec.phase == was and ref.attempt == rec.attempt + 1:
+            # Without the definition only the timer says that a failure (or an iteration)
+            # was not the end; the wait began with it, so changed_at stays its time.
+            rec.phase = wait
             rec.ended_at = None
-        if rec.phase == "retry_wait" and ref.attempt == rec.attempt + 1:
+        if rec.phase == wait and ref.attempt == rec.attempt + 1:
             rec.retry_timer = "open"
 
     def on_start_timer_failed(self, attrs: Mapping[str, Any], event: Event) -> None:
@@ -44,9 +50,9 @@ class TimerEvents(Pass):
         if rec is None or ref is None:
             return
         cause = str(attrs.get("cause"))
-        if ref.role == "retry":
-            # The back-off could not start: go ahead without it rather than stall.
-            if rec.phase == "retry_wait" and ref.attempt == rec.attempt + 1:
+        if ref.role in _WAIT_PHASE:
+            # The wait could not start: go ahead without it rather than stall.
+            if rec.phase == _WAIT_PHASE[ref.role] and ref.attempt == rec.attempt + 1:
                 rec.retry_timer = "fired"
             return
         if self._issue(rec, ref.attempt, event, "running"):
@@ -61,8 +67,8 @@ class TimerEvents(Pass):
         if ref.role == "wake":
             return
         rec = self.records[self.graph.index[ref.task]]
-        if ref.role == "retry":
-            if rec.phase == "retry_wait" and ref.attempt == rec.attempt + 1:
+        if ref.role in _WAIT_PHASE:
+            if rec.phase == _WAIT_PHASE[ref.role] and ref.attempt == rec.attempt + 1:
                 rec.retry_timer = "fired"
         elif ref.attempt == rec.attempt and rec.phase == "running":
             self._end_timer(rec, ref, event)

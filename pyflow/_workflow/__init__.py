@@ -4,6 +4,7 @@
 # about SWF histories, so the model can be built and checked without AWS.
 
 from ._activity import Activity, activity
+from ._control import TriggerRule
 from ._definition import StartTask, Task, Workflow
 from ._tasks import ActivityTask, LambdaTask, SignalTask, TimerTask, WorkflowTask
 
@@ -15,6 +16,7 @@ __all__ = [
     "StartTask",
     "Task",
     "TimerTask",
+    "TriggerRule",
     "Workflow",
     "WorkflowTask",
     "activity",

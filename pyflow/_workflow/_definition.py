@@ -13,9 +13,11 @@ from .._exceptions import (
     DuplicateTaskError,
     UnknownTaskError,
 )
+from ._control import Loop, check_trigger_rule, loop, predicate
 from ._durations import MAX_DURATION
 from ._names import check_swf_name
 from ._payload import json_problem
+from ._retry import check_retries
 
 
 def _short(value: Any) -> str:
@@ -62,6 +64,22 @@ class TaskOptions(_RequiredTaskOptions, total=False):
     """Attempts after the first one fails; default 0."""
     time_between_retries: float
     """Seconds between attempts; default 0."""
+    run_if: Callable[[Any], bool] | None
+    """Called with the assembled input when the trigger rule is met; False skips the task."""
+    trigger_rule: str
+    """When the task runs given how its dependencies ended: a `TriggerRule` name; default
+    'all_success'."""
+
+
+class ExecutingTaskOptions(TaskOptions, total=False):
+    """The options of tasks that run something (Lambda, activity, child workflow)."""
+
+    repeat_until: Callable[[Any], bool] | None
+    """Called with each iteration's output; while it is false the task runs again."""
+    max_iterations: int | None
+    """The most iterations a repeating task may run; required with `repeat_until`."""
+    repeat_delay: float
+    """Seconds between iterations; default 0."""
 
 
 class Task:
@@ -70,6 +88,8 @@ class Task:
     kind: ClassVar[TaskKind]
     produces_output: ClassVar[bool] = True
     """False for tasks (timers) whose completion carries no value to dependents."""
+    loops: ClassVar[bool] = False
+    """True for the kinds that take `repeat_until`."""
 
     def __init__(
         self,
@@ -80,6 +100,11 @@ class Task:
         transform_input: Callable[[Any], Any] | None = None,
         num_retries: int = 0,
         time_between_retries: float = 0,
+        run_if: Callable[[Any], bool] | None = None,
+        trigger_rule: str = "all_success",
+        repeat_until: Callable[[Any], bool] | None = None,
+        max_iterations: int | None = None,
+        repeat_delay: float = 0,
     ) -> None:
         problem_name = name if isinstance(name, str) else repr(name)
         where = f"task {problem_name!r}"
@@ -99,24 +124,16 @@ class Task:
             )
         if transform_input is not None and not callable(transform_input):
             raise DefinitionError(f"{where}: transform_input {transform_input!r} is not callable")
-        if isinstance(num_retries, bool) or not isinstance(num_retries, int) or num_retries < 0:
-            raise DefinitionError(
-                f"{where}: num_retries must be a whole number >= 0, not {num_retries!r}"
-            )
-        if (
-            isinstance(time_between_retries, bool)
-            or not isinstance(time_between_retries, (int, float))
-            or not math.isfinite(time_between_retries)
-            or time_between_retries < 0
-        ):
-            raise DefinitionError(
-                f"{where}: time_between_retries must be a number of seconds >= 0, "
-                f"not {time_between_retries!r}"
-            )
+        self.transform_input = transform_input
+        check_retries(where, num_retries, time_between_retries)
+        self.run_if = predicate(run_if, "run_if", where)
+        self.trigger_rule: str = check_trigger_rule(trigger_rule, where)
+        self.loop: Loop | None = loop(
+            repeat_until, max_iterations, repeat_delay, where, loops=self.loops, kind=self.kind
+        )
         self.name: str = name
         self.depends_on: tuple[Task | str, ...] = tuple(depends_on)
         self.param: Any = param
-        self.transform_input = transform_input
         self.num_retries: int = num_retries
         self.time_between_retries: float = time_between_retries
         # Set by Workflow.add: the owning workflow and the resolved dependencies.
@@ -141,7 +158,12 @@ class StartTask(Task):
 
     kind = "start"
 
-    def __init__(self, *, name: str = "start") -> None:
+    def __init__(self, *, name: str = "start", **options: Any) -> None:
+        if options:
+            raise DefinitionError(
+                f"task {name!r}: the start task takes no {', '.join(sorted(options))}; it "
+                "always runs first and its output is the workflow input"
+            )
         super().__init__(name=name)
 
 
@@ -354,4 +376,10 @@ class Workflow:
                 f"workflow {self.name!r}: dependencies name tasks that were never added: {missing}"
             )
         self.resolved_output_task()
+        start = self.start_task
+        if start.run_if is not None or start.trigger_rule != "all_success" or start.loop:
+            raise DefinitionError(
+                f"workflow {self.name!r}, task {start.name!r}: the start task takes no run_if, "
+                "trigger_rule or repeat_until; it always runs first"
+            )
         return self

@@ -16,16 +16,16 @@ def assemble_input(task: Task, outputs: Mapping[str, Any]) -> Any:
 
     The full form is {'param': ..., 'inputs': {dep: output}}; a single source is passed
     directly, and no source at all gives None. Dependencies without output (timers) are left
-    out of `inputs`.
+    out of `inputs`, and so are those `outputs` does not hold (skipped ones); the form itself
+    follows from the definition alone, whatever ran.
     """
-    inputs = {
-        dep.name: outputs.get(dep.name) for dep in task.dependencies if dep.produces_output
-    }
-    sources = len(inputs) + (1 if task.has_param else 0)
+    producing = [dep.name for dep in task.dependencies if dep.produces_output]
+    inputs = {name: outputs[name] for name in producing if name in outputs}
+    sources = len(producing) + (1 if task.has_param else 0)
     if sources == 0:
         return None
     if sources == 1:
-        return task.param if task.has_param else next(iter(inputs.values()))
+        return task.param if task.has_param else next(iter(inputs.values()), None)
     full: dict[str, Any] = {}
     if task.has_param:
         full["param"] = task.param
@@ -70,11 +70,13 @@ def encode_input(task: Task, outputs: Mapping[str, Any]) -> str:
 
 def workflow_output(workflow: Workflow, outputs: Mapping[str, Any]) -> Any:
     """The workflow's result: the output task's output; else the single sink's; else a dict
-    of the sinks' outputs by name (sinks without output left out)."""
+    of the sinks' outputs by name. `outputs` holds the completed tasks only, so sinks without
+    output, skipped and failed sinks are left out (an output task that did not complete
+    gives None)."""
     chosen = workflow.resolved_output_task()
     if chosen is not None:
         return outputs.get(chosen.name)
     sinks = workflow.sinks()
     if len(sinks) == 1:
         return outputs.get(sinks[0].name) if sinks[0].produces_output else None
-    return {t.name: outputs.get(t.name) for t in sinks if t.produces_output}
+    return {t.name: outputs[t.name] for t in sinks if t.produces_output and t.name in outputs}

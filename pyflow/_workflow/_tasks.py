@@ -1,9 +1,9 @@
 """The task kinds a workflow schedules: Lambda, activity, child workflow, signal and timer."""
 
 # Tasks are plain declarations that know nothing about SWF histories: the decider reads them
-# and `Workflow.add` validates how they connect. Conditional and looping execution will arrive
-# as further task properties, which is why every decision about a task goes through its `kind`
-# and the decider's per-kind handlers rather than isinstance checks scattered around.
+# and `Workflow.add` validates how they connect. Conditions, trigger rules and loops are task
+# properties (`_control`), so every decision about a task goes through its `kind` and the
+# decider's per-kind handlers rather than isinstance checks scattered around.
 
 from __future__ import annotations
 
@@ -12,7 +12,15 @@ from typing import Final, Unpack
 
 from .._exceptions import DefinitionError, DefinitionTypeError, InvalidNameError
 from ._activity import Activity
-from ._definition import UNSET, StartTask, Task, TaskKind, TaskOptions, Workflow
+from ._definition import (
+    UNSET,
+    ExecutingTaskOptions,
+    StartTask,
+    Task,
+    TaskKind,
+    TaskOptions,
+    Workflow,
+)
 from ._durations import MAX_DURATION, optional_seconds, whole_seconds
 from ._names import check_swf_name, lambda_name_problem
 
@@ -20,6 +28,7 @@ __all__ = [
     "MAX_DURATION",
     "UNSET",
     "ActivityTask",
+    "ExecutingTaskOptions",
     "LambdaTask",
     "SignalTask",
     "StartTask",
@@ -106,13 +115,14 @@ class LambdaTask(Task):
     """Invokes an AWS Lambda function; its output is the function's JSON result."""
 
     kind = "lambda"
+    loops = True
 
     def __init__(
         self,
         *,
         lambda_function: str,
         timeout: int | None = None,
-        **options: Unpack[TaskOptions],
+        **options: Unpack[ExecutingTaskOptions],
     ) -> None:
         super().__init__(**options)
         where = f"task {self.name!r}"
@@ -130,6 +140,7 @@ class ActivityTask(Task):
     """Schedules an SWF activity, run by a worker polling its task list (any language)."""
 
     kind = "activity"
+    loops = True
 
     def __init__(
         self,
@@ -142,7 +153,7 @@ class ActivityTask(Task):
         start_to_close_timeout: int | None = None,
         schedule_to_close_timeout: int | None = None,
         heartbeat_timeout: int | None = None,
-        **options: Unpack[TaskOptions],
+        **options: Unpack[ExecutingTaskOptions],
     ) -> None:
         super().__init__(**options)
         where = f"task {self.name!r}"
@@ -166,6 +177,7 @@ class WorkflowTask(Task):
     """Runs a child workflow execution; its output is the child's result."""
 
     kind = "workflow"
+    loops = True
 
     def __init__(
         self,
@@ -175,7 +187,7 @@ class WorkflowTask(Task):
         workflow_version: str | None = None,
         task_list: str | None = None,
         execution_timeout: int | None = None,
-        **options: Unpack[TaskOptions],
+        **options: Unpack[ExecutingTaskOptions],
     ) -> None:
         super().__init__(**options)
         where = f"task {self.name!r}"

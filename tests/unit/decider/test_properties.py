@@ -1,16 +1,21 @@
-"""Robustness as a property: random DAGs of every task type, driven through random
-interleavings of completions, failures, timeouts, schedule rejections, signals and cancel
-requests, checked against an oracle that knows only what the simulated SWF did.
+"""Robustness as a property: random DAGs of every task type, with random trigger rules,
+`run_if` outcomes and loops, driven through random interleavings of completions, failures,
+timeouts, schedule rejections, signals and cancel requests, checked against an oracle that
+knows only what the simulated SWF did and applies the trigger-rule table on its own.
 
 Properties checked after every decision:
 - the decisions validate against botocore's RespondDecisionTaskCompleted input shape,
   including the maximum lengths botocore itself does not check, and SWF's id characters;
 - at most 100 decisions, a close decision only last;
-- a task is started only once its dependencies completed, never the same attempt twice,
-  and attempt k+1 only after attempt k failed;
-- the execution closes exactly when it should: completed once every task completed, failed
-  once a task used up its retries, canceled after a cancel request; otherwise it stays open
-  and the simulation can always make progress;
+- a task is started only once its trigger rule fired and its `run_if` said yes, never the
+  same attempt twice, and attempt k+1 only after attempt k failed or (a loop) completed
+  without meeting `repeat_until`;
+- the execution closes exactly when it should: completed once every task ended (completed,
+  skipped, or failed with a dependent whose rule fires on failures), failed once a task
+  failed for good with no such dependent, canceled after a cancel request; otherwise it
+  stays open and the simulation can always make progress;
+- at the close, the tasks the oracle has completed, failed and skipped are exactly those
+  `execution_state` reports so;
 - signal tasks share signal names: each completes once its dependencies did and a signal of
   its name arrived (at any time, sent at most twice), with the FIRST such signal's input.
 """
@@ -76,6 +81,11 @@ def validate(decisions: list[dict[str, Any]]) -> None:
 # -- random workflows ---------------------------------------------------------------------
 
 
+RULES = ["all_success"] * 4 + sorted(r.value for r in pyflow.TriggerRule)
+HANDLING = {"all_done", "all_failed", "one_failed", "none_skipped"}
+LOOPING = ("lambda", "activity", "workflow")
+
+
 @dataclass
 class Spec:
     kind: str
@@ -83,10 +93,17 @@ class Spec:
     retries: int
     delay: int
     signal: str | None = None
+    rule: str = "all_success"
+    run_if: str = "none"
+    """none, yes, no or raise."""
+    loop: tuple[int, int, int] | None = None
+    """(attempt at which repeat_until says yes, max_iterations, repeat_delay)."""
 
 
 @st.composite
-def workflows(draw: st.DrawFn, min_tasks: int = 1, max_tasks: int = 40) -> list[Spec]:
+def workflows(draw: st.DrawFn, min_tasks: int = 1, max_tasks: int = 40,
+              failing: bool = True) -> list[Spec]:
+    """Random specs; with `failing` False, no run_if raises and every loop ends in time."""
     n = draw(st.integers(min_tasks, max_tasks))
     specs = []
     for i in range(n):
@@ -98,8 +115,25 @@ def workflows(draw: st.DrawFn, min_tasks: int = 1, max_tasks: int = 40) -> list[
             retries=draw(st.integers(0, 2)),
             delay=draw(st.sampled_from([0, 0, 3])),
             signal=draw(st.sampled_from([None, "s0", "s1"])),
+            rule=draw(st.sampled_from(RULES)),
+            run_if=draw(st.sampled_from(["none"] * 12 + ["yes", "no", "no"]
+                                        + (["raise"] if failing else []))),
         ))
+        if specs[-1].kind in LOOPING and draw(st.integers(0, 4)) == 0:
+            yes_at = draw(st.integers(1, 4))
+            most = draw(st.integers(1, 3)) if failing else 4
+            specs[-1].loop = (yes_at, most, draw(st.sampled_from([0, 2])))
     return specs
+
+
+def attempt_of(output: Any) -> int:
+    """The attempt an output came from: the simulation answers with the id it ran under."""
+    return int(str(output).removesuffix(RUN_SUFFIX).split("#")[-1])
+
+
+RUN_IFS: dict[str, Any] = {
+    "none": None, "yes": lambda _: True, "no": lambda _: False, "raise": lambda _: 1 / 0,
+}
 
 
 def build(specs: list[Spec]) -> pyflow.Workflow:
@@ -108,7 +142,12 @@ def build(specs: list[Spec]) -> pyflow.Workflow:
         deps = [wf.start_task if d < 0 else f"T{d}" for d in spec.deps]
         common: dict[str, Any] = {"name": f"T{i}", "depends_on": deps,
                                   "num_retries": spec.retries,
-                                  "time_between_retries": spec.delay}
+                                  "time_between_retries": spec.delay,
+                                  "trigger_rule": spec.rule, "run_if": RUN_IFS[spec.run_if]}
+        if spec.loop is not None:
+            yes_at, most, pause = spec.loop
+            common.update(repeat_until=lambda out, k=yes_at: attempt_of(out) >= k,
+                          max_iterations=most, repeat_delay=pause)
         task: pyflow.Task
         if spec.kind == "lambda":
             task = pyflow.LambdaTask(lambda_function="f", **common)
@@ -129,11 +168,15 @@ def build(specs: list[Spec]) -> pyflow.Workflow:
 
 @dataclass
 class Oracle:
-    """What SWF knows: which attempts were started and how they ended."""
+    """What SWF knows (which attempts were started and how they ended), and from it, by the
+    trigger-rule table alone, what each task is: pending, ready (its rule fired and run_if
+    said yes), completed, failed or skipped."""
 
     wf: pyflow.Workflow
-    completed: set[str] = field(default_factory=lambda: {"start"})
+    specs: list[Spec]
+    state: dict[str, str] = field(default_factory=lambda: {"start": "completed"})
     failures: dict[str, int] = field(default_factory=dict)
+    iterations: dict[str, int] = field(default_factory=dict)
     started: set[tuple[str, int]] = field(default_factory=set)
     last_attempt: dict[str, int] = field(default_factory=dict)
     attempt_open: set[str] = field(default_factory=set)
@@ -141,46 +184,101 @@ class Oracle:
     """The inputs of the signals sent, by signal name."""
     cancel_requested: bool = False
 
-    def refresh_signals(self) -> None:
-        """Signal tasks complete once their dependencies did and a signal of their name
-        arrived, whichever came first."""
+    def spec(self, name: str) -> Spec:
+        return self.specs[int(name[1:])]
+
+    def rule_says(self, task: pyflow.Task) -> str | None:
+        """'fire', 'skip' or None (wait), from how the dependencies ended."""
+        ends = [self.state.get(d.name, "pending") for d in task.dependencies if d.name != "start"]
+        if not ends:
+            return "fire"
+        ended = [e for e in ends if e in ("completed", "failed", "skipped")]
+        every = len(ended) == len(ends)
+        ok, bad, gone = (ended.count(x) for x in ("completed", "failed", "skipped"))
+        rule = task.trigger_rule
+        table = {
+            "all_success": (bad + gone > 0, ok == len(ends)),
+            "all_failed": (ok + gone > 0, bad == len(ends)),
+            "all_done": (False, every),
+            "one_success": (every and ok == 0, ok > 0),
+            "one_failed": (every and bad == 0, bad > 0),
+            "none_failed": (bad > 0, every),
+            "none_skipped": (gone > 0, every),
+        }
+        skip, fire = table[rule]
+        return "skip" if skip else ("fire" if fire else None)
+
+    def refresh(self) -> None:
+        """Apply the rules and run_if until nothing changes; signal tasks complete once
+        ready and a signal of their name arrived."""
         changed = True
         while changed:
             changed = False
             for task in self.wf.tasks:
-                if (isinstance(task, pyflow.SignalTask) and task.name not in self.completed
-                        and task.signal_name in self.signals
-                        and all(d.name in self.completed for d in task.dependencies)):
-                    self.completed.add(task.name)
+                now = self.state.get(task.name, "pending")
+                if now == "pending":
+                    said = self.rule_says(task)
+                    if said == "skip":
+                        self.state[task.name] = "skipped"
+                    elif said == "fire":
+                        run_if = self.spec(task.name).run_if
+                        self.state[task.name] = {"no": "skipped", "raise": "failed"}.get(
+                            run_if, "ready")
+                    changed = changed or said is not None
+                elif (now == "ready" and isinstance(task, pyflow.SignalTask)
+                        and task.signal_name in self.signals):
+                    self.state[task.name] = "completed"
                     changed = True
 
+    def handled(self, name: str) -> bool:
+        return any(t.trigger_rule in HANDLING for t in self.wf.tasks
+                   if name in {d.name for d in t.dependencies})
+
     def check_signal_outputs(self, events: list[dict[str, Any]]) -> None:
-        """Every completed signal task has the input of the first signal of its name."""
+        """Every completed signal task has the input of the first signal of its name; every
+        task the oracle ended, execution_state shows ended the same way."""
         tasks = execution_state(self.wf, events).tasks  # type: ignore[arg-type]
         for task in self.wf.tasks:
             if isinstance(task, pyflow.SignalTask) and tasks[task.name].state == "completed":
                 first = self.signals[task.signal_name][0]
                 assert tasks[task.name].output == first, (task.name, self.signals)
+            mine = self.state.get(task.name, "pending")
+            if mine in ("completed", "failed", "skipped"):
+                assert tasks[task.name].state == mine, (task.name, mine, tasks[task.name])
 
     def failed_for_good(self) -> bool:
-        return any(self.failures.get(t.name, 0) > t.num_retries for t in self.wf.tasks)
+        return any(s == "failed" and not self.handled(n) for n, s in self.state.items())
+
+    def all_ended(self) -> bool:
+        return all(self.state.get(t.name) in ("completed", "failed", "skipped")
+                   for t in self.wf.tasks)
 
     def check_start(self, task: pyflow.Task, attempt: int) -> None:
-        assert all(d.name in self.completed for d in task.dependencies), task.name
+        assert self.state.get(task.name) == "ready", (task.name, self.state.get(task.name))
         assert (task.name, attempt) not in self.started, (task.name, attempt)
         assert task.name not in self.attempt_open, task.name
-        assert task.name not in self.completed
         assert attempt == self.last_attempt.get(task.name, 0) + 1
         self.started.add((task.name, attempt))
         self.last_attempt[task.name] = attempt
         self.attempt_open.add(task.name)
+        self.iterations.setdefault(task.name, 1)
 
-    def attempt_ended(self, name: str, ok: bool, *, counted: bool = True) -> None:
+    def attempt_ended(self, name: str, ok: bool, *, counted: bool = True,
+                      output: Any = None) -> None:
         self.attempt_open.discard(name)
+        spec = self.spec(name)
         if ok:
-            self.completed.add(name)
+            if spec.loop is None or attempt_of(output) >= spec.loop[0]:
+                self.state[name] = "completed"
+            elif self.iterations[name] >= spec.loop[1]:
+                self.state[name] = "failed"
+            else:
+                self.iterations[name] += 1
+                self.failures[name] = 0
         elif counted:
             self.failures[name] = self.failures.get(name, 0) + 1
+            if self.failures[name] > spec.retries:
+                self.state[name] = "failed"
 
 
 def check_decisions(wf: pyflow.Workflow, oracle: Oracle, decisions: list[dict[str, Any]]) -> None:
@@ -189,12 +287,12 @@ def check_decisions(wf: pyflow.Workflow, oracle: Oracle, decisions: list[dict[st
     kinds = [d["decisionType"] for d in decisions]
     assert all(k not in _CLOSES for k in kinds[:-1])
     close = kinds[-1] if kinds and kinds[-1] in _CLOSES else None
-    oracle.refresh_signals()
+    oracle.refresh()
     if oracle.cancel_requested:
         assert close == "CancelWorkflowExecution", kinds
     elif oracle.failed_for_good():
         assert close == "FailWorkflowExecution", kinds
-    elif all(t.name in oracle.completed for t in wf.tasks):
+    elif oracle.all_ended():
         assert close == "CompleteWorkflowExecution", kinds
     else:
         assert close is None, (kinds, decisions[-1])
@@ -235,19 +333,19 @@ def happen(swf: Swf, oracle: Oracle, what: tuple[str, str], outcome: int) -> Non
         return
     if kind == "timer":
         swf.timer_fired(ident)
-        if not ident.endswith(("#retry", "#wake")):
+        if not ident.endswith(("#retry", "#repeat", "#wake")):
             oracle.attempt_ended(task_of(ident), True)
         return
     name = task_of(ident)
     if kind == "lambda":
         lambda_failures = [swf.lambda_failed, swf.lambda_timed_out, swf.start_lambda_failed]
         if ok:
-            swf.lambda_completed(ident, name)
+            swf.lambda_completed(ident, ident)
         else:
             lambda_failures[outcome - 4](ident)
     elif kind == "activity":
         if ok:
-            swf.activity_completed(ident, [name])
+            swf.activity_completed(ident, ident)
         elif outcome == 4:
             swf.activity_failed(ident)
         elif outcome == 5:
@@ -258,10 +356,10 @@ def happen(swf: Swf, oracle: Oracle, what: tuple[str, str], outcome: int) -> Non
         closes = ["ChildWorkflowExecutionFailed", "ChildWorkflowExecutionTimedOut",
                   "ChildWorkflowExecutionTerminated"]
         if ok:
-            swf.child_closed(ident, "ChildWorkflowExecutionCompleted", result='"child"')
+            swf.child_closed(ident, "ChildWorkflowExecutionCompleted", result=json.dumps(ident))
         else:
             swf.child_closed(ident, closes[outcome - 4])
-    oracle.attempt_ended(name, ok)
+    oracle.attempt_ended(name, ok, output=ident)
 
 
 REJECTIONS = {
@@ -287,8 +385,8 @@ def reject_some(data: st.DataObject, decisions: list[dict[str, Any]]) -> dict[st
 
 def rejected(oracle: Oracle, reject: dict[str, str]) -> None:
     for ident, cause in reject.items():
-        if ident.endswith(("#retry", "#wake")):
-            continue  # the decider goes ahead without the back-off / gets woken by the event
+        if ident.endswith(("#retry", "#repeat", "#wake")):
+            continue  # the decider goes ahead without the wait / gets woken by the event
         name = task_of(ident)
         oracle.attempt_ended(name, False, counted=not cause.endswith("_RATE_EXCEEDED"))
 
@@ -314,7 +412,7 @@ def respond(data: st.DataObject, swf: Swf, oracle: Oracle, decisions: list[dict[
 def run(data: st.DataObject, specs: list[Spec], *, failure_weight: int) -> None:
     wf = build(specs)
     swf = Swf('"input"')
-    oracle = Oracle(wf)
+    oracle = Oracle(wf, specs)
     for _ in range(2000):
         decisions: list[dict[str, Any]] = decide(wf, swf.events, execution=swf.execution)  # type: ignore[assignment]
         check_decisions(wf, oracle, decisions)
@@ -324,6 +422,11 @@ def run(data: st.DataObject, specs: list[Spec], *, failure_weight: int) -> None:
             continue
         if swf.closed:
             event(f"{swf.closed} after {len(swf.events) // 100 * 100}+ events")
+            for what in ("skipped", "failed"):
+                if what in oracle.state.values():
+                    event(f"some task {what}")
+            if any(n > 1 for n in oracle.iterations.values()):
+                event("some task ran more than one iteration")
             oracle.check_signal_outputs(swf.events)
             return
         options = happenings(swf, oracle, wf)
@@ -355,6 +458,6 @@ def test_random_workflows_under_random_events_keep_every_property(
 @pytest.mark.slow
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                  HealthCheck.data_too_large])
-@given(data=st.data(), specs=workflows(min_tasks=100, max_tasks=300))
+@given(data=st.data(), specs=workflows(min_tasks=100, max_tasks=300, failing=False))
 def test_large_random_workflows_complete(data: st.DataObject, specs: list[Spec]) -> None:
     run(data, specs, failure_weight=0)

@@ -32,6 +32,7 @@ PUBLIC = [
     "Task",
     "TaskInputError",
     "TimerTask",
+    "TriggerRule",
     "UnknownDomainError",
     "UnknownExecutionError",
     "UnknownTaskError",

@@ -8,7 +8,7 @@ from typing import Any, get_type_hints
 import pytest
 
 import pyflow
-from pyflow._workflow._tasks import TaskOptions
+from pyflow._workflow._tasks import ExecutingTaskOptions, TaskOptions
 
 # Each kind with the options it needs besides the common ones.
 KINDS: dict[str, Callable[..., pyflow.Task]] = {
@@ -47,10 +47,20 @@ def test_common_options_are_validated_on_every_kind(kind: str) -> None:
     assert (task.param, task.num_retries, task.retry_delay) == ({"k": 1}, 2, 2)
 
 
+LOOP_OPTIONS = {"repeat_until", "max_iterations", "repeat_delay"}
+
+
 def test_task_options_declare_exactly_the_base_constructor_keywords() -> None:
     keywords = set(inspect.signature(pyflow.Task.__init__).parameters) - {"self"}
-    assert set(get_type_hints(TaskOptions)) == keywords
+    assert set(get_type_hints(ExecutingTaskOptions)) == keywords
+    assert set(get_type_hints(TaskOptions)) == keywords - LOOP_OPTIONS
     assert TaskOptions.__required_keys__ == {"name"}
+
+
+@pytest.mark.parametrize("kind", ["signal", "timer"])
+def test_loop_options_on_a_kind_that_cannot_repeat_are_a_definition_error(kind: str) -> None:
+    with pytest.raises(pyflow.DefinitionError, match=f"task 'A': a {kind} task cannot repeat"):
+        KINDS[kind](name="A", repeat_until=bool, max_iterations=3)
 
 
 def test_mypy_reports_a_misspelled_option(tmp_path: Path) -> None:
