@@ -43,7 +43,9 @@ class Outcome:
     history: list[HistoryEventTypeDef] = field(default_factory=list, repr=False)
     """Every history event, oldest first, as boto3 returns them."""
     tasks: dict[str, TaskState] = field(default_factory=dict, repr=False)
-    """Each task's state and attempts, the start task first. With the workflow definition,
+    """Each task's state, attempts and (repeating tasks) iteration, the start task first:
+    'completed', 'failed', 'skipped' (its trigger rule or run_if ruled it out), 'waiting',
+    and the states between. With the workflow definition,
     every task in workflow order (those not started yet as 'waiting'); without it, the
     tasks the history shows, in the order they first appear, and a failed attempt reads
     'failed' until a retry shows in the history (the retry policy is in the definition)."""

@@ -19,7 +19,7 @@ from ._errors import CliError
 from ._loading import all_workflows, load_workflows
 from ._options import aws_options, json_option, options, run_id_option
 from ._reading import read_history
-from ._timeline import TaskRow, gantt, mermaid_gantt, rows_from_states
+from ._timeline import ENDED, TaskRow, gantt, mermaid_gantt, rows_from_states
 
 if TYPE_CHECKING:
     from mypy_boto3_swf.type_defs import WorkflowExecutionTypeDef
@@ -182,10 +182,12 @@ def _task_cells(row: TaskRow) -> list[str]:
 
 
 def _progress(rows: list[TaskRow]) -> str:
-    done = sum(row.state == "completed" for row in rows)
+    done = sum(row.state in ENDED for row in rows)
     running = [row.name for row in rows if row.state in ("running", "scheduled")]
     retrying = [row.name for row in rows if row.state == "retry_wait"]
     text = f"{done}/{len(rows)} done"
+    skipped = sum(row.state == "skipped" for row in rows)
+    text += f" ({skipped} skipped)" if skipped else ""
     text += f", running: {', '.join(running)}" if running else ""
     return text + (f", retrying: {', '.join(retrying)}" if retrying else "")
 
@@ -282,7 +284,7 @@ class _Watcher:
     def show(self, rows: list[TaskRow]) -> None:
         changed = False
         for row in rows:
-            key = f"{row.state}/{row.attempts}"
+            key = f"{row.state}/{row.attempts}/{row.iteration}"
             unchanged = self.seen.get(row.name) == key
             if unchanged or (row.name not in self.seen and row.state == "waiting"):
                 self.seen.setdefault(row.name, key)

@@ -30,7 +30,9 @@ COLOURS: Mapping[str, tuple[str, str, str]] = {
     "running": ("#bbdefb", "#1565c0", "#0d47a1"),
     "scheduled": ("#e3f2fd", "#1565c0", "#0d47a1"),
     "retry_wait": ("#ffe0b2", "#ef6c00", "#e65100"),
+    "repeat_wait": ("#b2ebf2", "#00838f", "#006064"),
     "failed": ("#ffcdd2", "#c62828", "#b71c1c"),
+    "skipped": ("#fce4ec", "#ad1457", "#880e4f"),
     "canceled": ("#e0e0e0", "#616161", "#424242"),
     "waiting": ("#ffffff", "#9e9e9e", "#616161"),
 }
@@ -64,11 +66,12 @@ def _node_ids(workflow: Workflow) -> dict[str, str]:
 def _state_line(state: HasState | None) -> str | None:
     if state is None:
         return None
-    if state.state == "retry_wait":
-        return state_label(state.state, state.attempts)
-    if state.attempts > 1:
-        return f"{state.state}, {state.attempts} attempts"
-    return state.state
+    # A repeating task's iteration shows when the states carry it (TaskState does).
+    iteration, limit = getattr(state, "iteration", 0), getattr(state, "max_iterations", None)
+    label = state_label(state.state, state.attempts, iteration, limit)
+    if state.state not in ("retry_wait", "repeat_wait") and state.attempts > 1:
+        return f"{label}, {state.attempts} attempts"
+    return label
 
 
 def _mermaid_text(text: str) -> str:
@@ -175,5 +178,6 @@ def as_data(workflow: Workflow, states: Mapping[str, HasState] | None = None) ->
             state = states.get(task.name)
             item["state"] = state.state if state is not None else "waiting"
             item["attempts"] = state.attempts if state is not None else 0
+            item["iteration"] = getattr(state, "iteration", 0)
         tasks.append(item)
     return {"name": workflow.name, "version": workflow.version, "tasks": tasks}

@@ -26,6 +26,9 @@ STATE_STYLES = {
     "OPEN": "cyan",
     "retry_wait": "yellow",
     "retrying": "yellow",
+    "repeat_wait": "cyan",
+    "repeating": "cyan",
+    "skipped": "bright_magenta",
     "waiting": "dim",
     "failed": "red",
     "FAILED": "red",
@@ -174,11 +177,20 @@ def _rich_table(
     console.print(out)
 
 
-def state_label(state: str, attempts: int) -> str:
-    """A task state as users read it: the decider's `retry_wait` names the attempt to come."""
-    if state == "retry_wait":
-        return f"retrying (attempt {attempts + 1})"
-    return state
+def state_label(
+    state: str, attempts: int, iteration: int = 0, max_iterations: int | None = None
+) -> str:
+    """A task state as users read it: the decider's `retry_wait` names the attempt to come,
+    `repeat_wait` the iteration to come, and a repeating task says which iteration it is on
+    ('running (iteration 2/5)')."""
+    of = f"/{max_iterations}" if max_iterations is not None else ""
+    if state == "repeat_wait":
+        return f"repeating (iteration {iteration + 1}{of})"
+    notes = [f"attempt {attempts + 1}"] if state == "retry_wait" else []
+    if iteration and (max_iterations is not None or iteration > 1):
+        notes.append(f"iteration {iteration}{of}")
+    word = "retrying" if state == "retry_wait" else state
+    return f"{word} ({', '.join(notes)})" if notes else word
 
 
 def styled(text: str, state: str) -> str:

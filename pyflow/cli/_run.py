@@ -20,10 +20,10 @@ from . import _render as r
 from ._errors import CliError
 from ._graph import describe_task
 from ._loading import activity_types, lambda_handlers, load_activities, load_workflow
-from ._timeline import TaskRow, gantt, rows_from_states
+from ._timeline import ENDED, TaskRow, gantt, rows_from_states
 from ._values import parse_mapping, parse_payload
 
-DONE = ("completed", "failed", "canceled")
+DONE = ("completed", "failed", "skipped", "canceled")
 
 
 class _Progress:
@@ -39,6 +39,7 @@ class _Progress:
         self.states: dict[str, Any] = {}
         self.announced: set[tuple[str, int]] = set()
         self.retried: set[tuple[str, int]] = set()
+        self.repeated: set[tuple[str, int]] = set()
         self.status: Any = None
         self.signals: dict[str, Any] = {}
 
@@ -48,7 +49,9 @@ class _Progress:
             return
         self.origin = self.origin or task.started_at
         self.states[task.name] = task
-        if task.state != "waiting":
+        if task.state != "waiting" and getattr(task, "repeats", False):
+            self._iterations(task)
+        elif task.state != "waiting":
             # Polling can miss short states (a retry wait of 0 s): replay what must have been.
             for attempt in range(1, task.attempts + 1):
                 self._started(task, attempt)
@@ -65,6 +68,27 @@ class _Progress:
         extra = f"attempt {attempt}" if attempt > 1 else self.what[task.name]
         moment = task.started_at if attempt == 1 else _changed(task, attempt, _ISSUED)
         self._line(moment, "started", task.name, extra)
+
+    def _iterations(self, task: Any) -> None:
+        """A repeating task: a line as each iteration starts and as it waits for the next
+        (those the polling missed too, without a time)."""
+        for number in range(1, task.iteration + 1):
+            if number > 1:
+                self._repeating(task, number - 1, None)
+            if (task.name, -number) not in self.announced:
+                self.announced.add((task.name, -number))
+                extra = self.what[task.name] if number == 1 else ""
+                moment = task.started_at if number == 1 else None
+                if number == task.iteration and task.state in _ISSUED:
+                    moment = task.changed_at
+                self._line(moment, "started", task.name, f"{extra} {_of(task, number)}".strip())
+        if task.state == "repeat_wait":
+            self._repeating(task, task.iteration, task.changed_at)
+
+    def _repeating(self, task: Any, done: int, moment: datetime | None) -> None:
+        if (task.name, done) not in self.repeated:
+            self.repeated.add((task.name, done))
+            self._line(moment, "repeating", task.name, f"next: {_of(task, done + 1)}")
 
     def _retrying(self, task: Any, attempt: int) -> None:
         if (task.name, attempt) not in self.retried:
@@ -87,7 +111,7 @@ class _Progress:
     def _update(self) -> None:
         if self.status is None:
             return
-        done = sum(t.state == "completed" for t in self.states.values())
+        done = sum(t.state in ENDED for t in self.states.values())
         running = [n for n, t in self.states.items() if t.state in ("scheduled", "running")]
         retrying = [n for n, t in self.states.items() if t.state == "retry_wait"]
         busy = f", running: {', '.join(running)}" if running else ""
@@ -111,9 +135,16 @@ def _error(task: Any) -> str:
     return f"({reason})" if reason else ""
 
 
+def _of(task: Any, number: int) -> str:
+    limit = getattr(task, "max_iterations", None)
+    return f"iteration {number}" + (f"/{limit}" if limit is not None else "")
+
+
 def _ending(task: Any) -> str:
     parts = []
-    if task.attempts > 1:
+    if getattr(task, "repeats", False) and task.iteration > 1:
+        parts.append(f"after {task.iteration} iterations")
+    elif task.attempts > 1:
         parts.append(f"after {task.attempts} attempts")
     seconds = r.between(task.started_at, task.ended_at)
     if seconds is not None and task.state == "completed":

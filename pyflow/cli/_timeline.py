@@ -13,7 +13,9 @@ from typing import Any
 from .._decider import TaskState
 from . import _render as r
 
-DONE_STATES = ("completed", "failed", "canceled")
+DONE_STATES = ("completed", "failed", "skipped", "canceled")
+ENDED = ("completed", "failed", "skipped")
+"""The states a task reached by running its course (canceled work did not)."""
 
 
 @dataclass
@@ -28,6 +30,9 @@ class TaskRow:
     error: str | None = None
     changed_at: datetime | None = None
     """When the history last moved the task to its current state (for watch lines)."""
+    iteration: int = 0
+    max_iterations: int | None = None
+    """A repeating task's iteration and its limit (None for a task that does not repeat)."""
 
     @property
     def seconds(self) -> float | None:
@@ -40,7 +45,7 @@ class TaskRow:
     @property
     def label(self) -> str:
         """The state as users read it ('retrying (attempt 2)' rather than 'retry_wait')."""
-        return r.state_label(self.state, self.attempts)
+        return r.state_label(self.state, self.attempts, self.iteration, self.max_iterations)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -49,6 +54,8 @@ class TaskRow:
             "what": self.what,
             "state": self.state,
             "attempts": self.attempts,
+            "iteration": self.iteration,
+            "maxIterations": self.max_iterations,
             "startedAt": r.iso(self.started_at),
             "endedAt": r.iso(self.ended_at),
             "seconds": self.seconds,
@@ -69,6 +76,8 @@ def rows_from_states(tasks: Mapping[str, TaskState]) -> list[TaskRow]:
             ended_at=state.ended_at,
             error=state.last_error.reason if state.last_error else None,
             changed_at=state.changed_at,
+            iteration=state.iteration,
+            max_iterations=state.max_iterations,
         )
         for state in tasks.values()
         if state.kind != "start"
@@ -120,6 +129,7 @@ _GANTT_TAGS = {
     "running": "active, ",
     "scheduled": "active, ",
     "retry_wait": "active, ",
+    "repeat_wait": "active, ",
     "failed": "crit, ",
     "canceled": "crit, ",
 }
