@@ -57,6 +57,9 @@ class Flow:
 
     def complete(self, rec: TaskRecord, output: str | None, event: Event | None) -> None:
         """An attempt of `rec` succeeded: the task completes, or repeats if its loop says so."""
+        if output is not None and not isinstance(output, str):
+            # SWF payloads are strings; the pass reports the event as malformed.
+            raise TypeError(f"a payload is {type(output).__name__}, not a string")
         loop = rec.task.loop
         if loop is not None and not self.discover and self._repeats(rec, loop, output, event):
             return

@@ -94,7 +94,10 @@ class History(LambdaEvents, ActivityEvents, TimerEvents, ChildEvents):
         self.started = event
         if self.parent_id is None:
             self.parent_id = fallback_parent_id(event)
-        self.input = attrs.get("input")
+        given = attrs.get("input")
+        if given is not None and not isinstance(given, str):
+            raise TypeError(f"the input is {type(given).__name__}, not a string")
+        self.input = given
         role = attrs.get("lambdaRole")
         self.lambda_role = role if isinstance(role, str) and role else None
         self.started_at = event.get("eventTimestamp")

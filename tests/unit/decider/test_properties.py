@@ -270,7 +270,7 @@ class Oracle:
         if ok:
             if spec.loop is None or attempt_of(output) >= spec.loop[0]:
                 self.state[name] = "completed"
-            elif self.iterations[name] >= spec.loop[1]:
+            elif self.iterations.setdefault(name, 1) >= spec.loop[1]:
                 self.state[name] = "failed"
             else:
                 self.iterations[name] += 1
