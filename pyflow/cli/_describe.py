@@ -187,7 +187,7 @@ def _progress(rows: list[TaskRow]) -> str:
     retrying = [row.name for row in rows if row.state == "retry_wait"]
     text = f"{done}/{len(rows)} done"
     skipped = sum(row.state == "skipped" for row in rows)
-    text += f" ({skipped} skipped)" if skipped else ""
+    text += f", {skipped} skipped" if skipped else ""
     text += f", running: {', '.join(running)}" if running else ""
     return text + (f", retrying: {', '.join(retrying)}" if retrying else "")
 

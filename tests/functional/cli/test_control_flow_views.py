@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from click.testing import Result
+from click.testing import CliRunner, Result
 
+import pyflow
 import pyflow.local
+from pyflow.cli._app import cli
 from pyflow.cli._graph import dot, mermaid
+from pyflow.cli._options import AwsOptions
 from pyflow.cli._render import state_label
 from tests.support import control_flows as cf
 
@@ -62,3 +65,36 @@ def test_graph_colours_skipped_and_failed_tasks() -> None:
     graph = dot(cf.poll, pyflow.local.run(
         cf.poll, input={"job": "graph-2", "needed": 2}, lambdas=cf.LAMBDAS).tasks)
     assert "(completed (iteration 2/5), 2 attempts)" in graph
+
+
+def test_describe_shows_skipped_tasks_and_the_iteration_of_a_waiting_loop() -> None:
+    with pyflow.local.LocalSWF(virtual_time=False, poll_timeout=0.2) as engine:
+        for name, handler in cf.LAMBDAS.items():
+            engine.add_lambda(name, handler)
+        client = pyflow.Client(engine.client(), domain="views")
+        client.register_domain()
+        for wf in (cf.branch, cf.poll):
+            client.register(wf, lambda_role="arn:aws:iam::123456789012:role/swf-lambda")
+        client.start(cf.branch, input=3, workflow_id="b-1")
+        client.start(cf.poll, input={"job": "describe", "needed": 9}, workflow_id="p-1")
+        pyflow.poll_for_executions([cf.branch, cf.poll], domain="views", num_iterations=12,
+                                   client=client)
+        runner = CliRunner()
+        options = AwsOptions(_client=engine.client())
+
+        def describe(*args: str) -> Result:
+            result = runner.invoke(cli, ["describe", *args, "--domain", "views",
+                                         "--workflows", FLOWS], obj=options)
+            assert result.exit_code == 0, result.output
+            return result
+
+        text = describe("b-1").stdout
+        assert "COMPLETED" in text
+        assert "Tasks (4/4 done, 1 skipped)" in text
+        assert any(line.split()[:2] == ["Big", "lambda"] and "skipped" in line
+                   for line in text.splitlines())
+        text = describe("p-1").stdout  # open: waiting 60 s (real time) for iteration 2
+        assert "repeating (iteration 2/5)" in text
+        wait = json.loads(describe("p-1", "--json").stdout)["tasks"][0]
+        assert (wait["state"], wait["iteration"], wait["maxIterations"]) == (
+            "repeat_wait", 1, 5)
