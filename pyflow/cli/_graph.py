@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Protocol
 
 from .._decider._discovery import describe
-from .._workflow._definition import Workflow
+from .._workflow._definition import Task, Workflow
 from ._render import state_label
 
 
@@ -59,6 +59,17 @@ describe_task = describe
 """What a task runs, in a few words (the decider's description, so every view agrees)."""
 
 
+def control_line(task: Task) -> str:
+    """The task's control flow in a few words ('one_failed, run_if, repeats up to 5'), or ''
+    when it runs as every task does by default."""
+    parts = [] if task.trigger_rule == "all_success" else [task.trigger_rule]
+    if task.run_if is not None:
+        parts.append("run_if")
+    if task.loop is not None:
+        parts.append(f"repeats up to {task.loop.max_iterations}")
+    return ", ".join(parts)
+
+
 def _node_ids(workflow: Workflow) -> dict[str, str]:
     return {task.name: f"t{i}" for i, task in enumerate(workflow.tasks)}
 
@@ -69,7 +80,8 @@ def _state_line(state: HasState | None) -> str | None:
     # A repeating task's iteration shows when the states carry it (TaskState does).
     iteration, limit = getattr(state, "iteration", 0), getattr(state, "max_iterations", None)
     label = state_label(state.state, state.attempts, iteration, limit)
-    if state.state not in ("retry_wait", "repeat_wait") and state.attempts > 1:
+    retried = state.attempts > max(iteration, 1)  # more attempts than iterations
+    if state.state not in ("retry_wait", "repeat_wait") and retried:
         return f"{label}, {state.attempts} attempts"
     return label
 
@@ -101,6 +113,8 @@ def mermaid(workflow: Workflow, states: Mapping[str, HasState] | None = None) ->
     for task in workflow.tasks:
         state = (states or {}).get(task.name)
         label = [f"<b>{_mermaid_text(task.name)}</b>", _mermaid_text(describe_task(task))]
+        if control_line(task):
+            label.append(f"<small>{_mermaid_text(control_line(task))}</small>")
         state_line = _state_line(state) or ("waiting" if states is not None else None)
         if state_line:
             label.append(f"<i>{_mermaid_text(state_line)}</i>")
@@ -147,6 +161,8 @@ def dot(workflow: Workflow, states: Mapping[str, HasState] | None = None) -> str
     ]
     for task in workflow.tasks:
         label = [task.name, describe_task(task)]
+        if control_line(task):
+            label.append(control_line(task))
         attributes = [f"shape={_DOT_SHAPES[task.kind]}"]
         state = (states or {}).get(task.name) if states is not None else None
         if states is not None:

@@ -62,9 +62,11 @@ def test_graph_colours_skipped_and_failed_tasks() -> None:
                          and line.strip().startswith("class "))
     assert skipped_class.split()[1] == "t2"  # Big, the third task
     assert "<i>skipped</i>" in text
+    assert "<small>none_failed</small>" in text and "<small>run_if</small>" in text
     graph = dot(cf.poll, pyflow.local.run(
         cf.poll, input={"job": "graph-2", "needed": 2}, lambdas=cf.LAMBDAS).tasks)
-    assert "(completed (iteration 2/5), 2 attempts)" in graph
+    assert "(completed (iteration 2/5))" in graph  # one attempt per iteration: no count
+    assert "lambda cf-status\\nrepeats up to 5\\n" in graph
 
 
 def test_describe_shows_skipped_tasks_and_the_iteration_of_a_waiting_loop() -> None:
