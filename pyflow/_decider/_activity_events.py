@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .._workflow._retry import CANCELED, TIMEOUT
 from ._ids import parse_control, parse_id
-from ._pass import Event, Pass, event_id
-from ._records import TaskError
+from ._pass import Event, Pass, event_id, text_id
+from ._records import TaskError, refused
 
 
 class ActivityEvents(Pass):
     def on_activity_scheduled(self, attrs: Mapping[str, Any], event: Event) -> None:
-        activity_id = attrs.get("activityId")
+        activity_id = text_id(attrs, "activityId")
         ref = parse_control(attrs.get("control")) or parse_id(activity_id)
         rec = self._record(ref, "activity", event, f"activityId {activity_id!r}", attrs)
         if rec is None or ref is None:
@@ -29,9 +30,8 @@ class ActivityEvents(Pass):
         if rec is None or ref is None or not self._issue(rec, ref.attempt, event, "scheduled"):
             return
         cause = str(attrs.get("cause"))
-        self.fail_attempt(
-            rec, TaskError(f"ScheduleActivityTask failed: {cause}"), event, cause=cause
-        )
+        error = TaskError(f"ScheduleActivityTask failed: {cause}", None, refused(cause))
+        self.fail_attempt(rec, error, event, cause=cause)
 
     def on_activity_started(self, attrs: Mapping[str, Any], event: Event) -> None:
         rec = self._linked(self.scheduled, attrs.get("scheduledEventId"), event, remove=False)
@@ -57,11 +57,13 @@ class ActivityEvents(Pass):
         if event_type == "ActivityTaskCanceled" and requested:
             self.cancel(rec, event)  # pyflow asked for it, while closing the execution
             return
+        details = attrs.get("details")
         if event_type == "ActivityTaskFailed":
-            error = TaskError(str(attrs.get("reason") or "activity failed"), attrs.get("details"))
+            reason = str(attrs.get("reason") or "activity failed")
+            error = TaskError(reason, details, (reason,))  # the worker's exception type name
         elif event_type == "ActivityTaskTimedOut":
             timeout = attrs.get("timeoutType", "START_TO_CLOSE")
-            error = TaskError(f"activity timed out ({timeout})", attrs.get("details"))
+            error = TaskError(f"activity timed out ({timeout})", details, (TIMEOUT,))
         else:  # ActivityTaskCanceled
-            error = TaskError("activity canceled", attrs.get("details"))
+            error = TaskError("activity canceled", details, (CANCELED,))
         self.fail_attempt(rec, error, event)

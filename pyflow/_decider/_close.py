@@ -56,13 +56,23 @@ def fail_task(history: History, rec: TaskRecord) -> list[DecisionTypeDef]:
         summary = reason  # an input error, whose message names the task and the cause
     else:
         tries = "attempt" if rec.attempt == 1 else "attempts"
-        summary = f"task {rec.name!r} failed after {rec.attempt} {tries}: {reason}"
+        names = error.names if error is not None else ()
+        held = "" if rec.task.retry.retries(names) else f" ({_not_retried(rec, names)})"
+        summary = f"task {rec.name!r} failed after {rec.attempt} {tries}{held}: {reason}"
     details = {
         "task": rec.name,
         "attempts": rec.attempt,
         "error": {"reason": reason, "details": error.details if error is not None else None},
     }
     return fail(history, summary, details)
+
+
+def _not_retried(rec: TaskRecord, names: tuple[str, ...]) -> str:
+    policy = rec.task.retry
+    barred = [n for n in names if n in policy.non_retryable]
+    if barred:
+        return f"{barred[0]} is non_retryable"
+    return f"{names[0] if names else 'the error'} is not in retry_on"
 
 
 def cancel(history: History) -> list[DecisionTypeDef]:

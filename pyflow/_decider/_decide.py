@@ -18,6 +18,7 @@ Order of precedence, each rule looked at only if the ones before it did not appl
 
 from __future__ import annotations
 
+import math
 import traceback
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
@@ -193,8 +194,9 @@ class _Planner:
         elif rec.retry_delay > 0 and rec.retry_timer != "fired":
             if rec.retry_timer == "none" and self._room("timer"):
                 role: TimerRole = "retry" if rec.phase == "retry_wait" else "repeat"
+                seconds = math.ceil(rec.retry_delay)  # SWF timers take whole seconds
                 self.decisions.append(
-                    _schedule.retry_timer(rec.task, rec.attempt + 1, rec.retry_delay, role)
+                    _schedule.retry_timer(rec.task, rec.attempt + 1, seconds, role)
                 )
                 self.open["timer"] += 1
             return

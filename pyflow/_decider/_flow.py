@@ -46,6 +46,9 @@ class Flow:
         # one, by signal name.
         self.signals: dict[str, str | None] = {}
         self.signal_waiters: dict[str, list[TaskRecord]] = {}
+        self.run_id: str | None = None
+        self.parent_id: str | None = None
+        """The execution's runId and workflowId, when known: retry jitter derives from them."""
         self._ended_queue: deque[TaskRecord] = deque()
         self._draining = False
 
@@ -105,21 +108,25 @@ class Flow:
         cause: str | None = None,
         permanent: bool = False,
     ) -> None:
+        """An attempt failed: wait and retry as the task's RetryPolicy says, or fail."""
         rec.last_error = error
+        policy = rec.task.retry
         if cause is not None and cause.endswith(_THROTTLE_SUFFIXES):
             rec.throttles += 1
             if rec.throttles <= MAX_THROTTLES:
                 self.move(rec, "retry_wait", event)
                 rec.retry_timer = "none"
-                rec.retry_delay = max(rec.task.retry_delay, min(2**rec.throttles, 300))
+                rec.retry_delay = max(policy.ceiling(1), min(2**rec.throttles, 300))
                 return
         rec.failures += 1
-        if permanent or rec.failures > rec.task.num_retries:
+        if permanent or rec.failures >= policy.max_attempts or not policy.retries(error.names):
             self._fail(rec, event, permanent=permanent)
             return
         self.move(rec, "retry_wait", event)
         rec.retry_timer = "none"
-        rec.retry_delay = rec.task.retry_delay
+        run = self.run_id or self.parent_id or ""
+        next_attempt = rec.attempt + 1
+        rec.retry_delay = policy.delay(rec.failures, run=run, task=rec.name, attempt=next_attempt)
 
     def fail_now(self, rec: TaskRecord, error: TaskError, event: Event | None) -> None:
         """Fail `rec` for good, for a reason no retry can help (its own code raised)."""

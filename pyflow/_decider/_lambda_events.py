@@ -6,9 +6,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from .._workflow._retry import TIMEOUT
 from ._ids import parse_control, parse_id
 from ._pass import Event, Pass, event_id
-from ._records import TaskError
+from ._records import TaskError, refused
 
 _SAID_PREFIX = 64  # compare this much of an error message with a failure's reason
 _MIN_MESSAGE = 12
@@ -31,9 +32,8 @@ class LambdaEvents(Pass):
         if rec is None or ref is None or not self._issue(rec, ref.attempt, event, "scheduled"):
             return
         cause = str(attrs.get("cause"))
-        self.fail_attempt(
-            rec, TaskError(f"ScheduleLambdaFunction failed: {cause}"), event, cause=cause
-        )
+        error = TaskError(f"ScheduleLambdaFunction failed: {cause}", None, refused(cause))
+        self.fail_attempt(rec, error, event, cause=cause)
 
     def on_lambda_started(self, attrs: Mapping[str, Any], event: Event) -> None:
         rec = self._linked(self.scheduled, attrs.get("scheduledEventId"), event, remove=False)
@@ -51,15 +51,40 @@ class LambdaEvents(Pass):
             self.complete(rec, attrs.get("result"), event)
         elif event_type == "LambdaFunctionFailed":
             details = attrs.get("details")
-            error = TaskError(_lambda_reason(attrs.get("reason"), details), details)
+            reason = attrs.get("reason")
+            error = TaskError(
+                _lambda_reason(reason, details), details, _lambda_names(reason, details)
+            )
             self.fail_attempt(rec, error, event)
         elif event_type == "LambdaFunctionTimedOut":
             timeout = attrs.get("timeoutType", "START_TO_CLOSE")
-            self.fail_attempt(rec, TaskError(f"Lambda function timed out ({timeout})"), event)
+            error = TaskError(f"Lambda function timed out ({timeout})", None, (TIMEOUT,))
+            self.fail_attempt(rec, error, event)
         else:  # StartLambdaFunctionFailed
             cause = str(attrs.get("cause") or "unknown cause")
-            error = TaskError(f"Lambda function could not start: {cause}", attrs.get("message"))
+            error = TaskError(
+                f"Lambda function could not start: {cause}", attrs.get("message"), refused(cause)
+            )
             self.fail_attempt(rec, error, event)
+
+
+def _lambda_names(reason: object, details: object) -> tuple[str, ...]:
+    """SWF's reason ('UnhandledError') and the error type the handler raised, as Lambda
+    reports it in the details."""
+    names = [str(reason or "UnhandledError")]
+    payload = _json_object(details)
+    kind = payload.get("errorType") if payload is not None else None
+    if isinstance(kind, str) and kind:
+        names.append(kind)
+    return tuple(names)
+
+
+def _json_object(text: object) -> dict[str, Any] | None:
+    try:
+        payload = json.loads(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+    return payload if isinstance(payload, dict) else None
 
 
 def _lambda_reason(reason: object, details: object) -> str:
@@ -67,11 +92,8 @@ def _lambda_reason(reason: object, details: object) -> str:
     so the failure says what went wrong without digging into the details (unless the reason
     already says it, as the embedded engine's 'ResultTooLarge: ...' does)."""
     text = str(reason or "Lambda function failed")
-    try:
-        payload = json.loads(details) if isinstance(details, str) else None
-    except ValueError:
-        payload = None
-    if isinstance(payload, dict):
+    payload = _json_object(details)
+    if payload is not None:
         kind, message = payload.get("errorType"), payload.get("errorMessage")
         said = ": ".join(str(x) for x in (kind, message) if x not in (None, ""))
         if said and not _already_said(text, said, str(message or "")):

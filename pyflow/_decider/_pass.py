@@ -7,13 +7,14 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from .._workflow._names import swf_name_problem
 from ._discovery import found_task
 from ._flow import Event, Flow
 from ._graph import Graph
 from ._ids import Ref
 from ._records import ENDED, TaskRecord
 
-__all__ = ["Event", "Pass", "event_id"]
+__all__ = ["Event", "Pass", "event_id", "text_id"]
 
 
 class Pass(Flow):
@@ -28,9 +29,9 @@ class Pass(Flow):
         discover: bool = False,
     ) -> None:
         super().__init__(graph, discover=discover)
-        self.parent_id = parent_id
         self.run_id = run_id
         """The execution's runId, when the decider is told it: part of child workflow ids."""
+        self.parent_id = parent_id
         self.started: Event | None = None
         self.input: str | None = None
         self.lambda_role: str | None = None
@@ -141,6 +142,17 @@ class Pass(Flow):
         """Work pyflow itself canceled, while closing the execution."""
         self.move(rec, "canceled", event)
         rec.ended_at = event.get("eventTimestamp")
+
+
+def text_id(attrs: Mapping[str, Any], key: str) -> str:
+    """An id the decider may send back to SWF (to cancel the work it names): a malformed
+    one makes its event malformed, so no decision ever carries it."""
+    value = attrs.get(key)
+    problem = swf_name_problem(value)
+    if problem is not None:
+        raise TypeError(f"{key} {value!r:.80} is not an SWF id ({problem})")
+    assert isinstance(value, str)
+    return value
 
 
 def event_id(value: object) -> int:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final, Literal, NamedTuple
 
+from .._workflow._retry import SCHEDULE_FAILED
 from .._workflow._tasks import Task
 
 Phase = Literal[
@@ -30,10 +31,17 @@ after that they count like any failure, so a persistent limit still ends the wor
 
 
 class TaskError(NamedTuple):
-    """Why an attempt of a task failed: SWF's reason and details for it."""
+    """Why an attempt of a task failed: SWF's reason and details for it, and the error
+    names a `RetryPolicy` matches (`retry_on`, `non_retryable`)."""
 
     reason: str
     details: str | None = None
+    names: tuple[str, ...] = ()
+
+
+def refused(cause: str) -> tuple[str, ...]:
+    """The error names of a request SWF refused (or could not carry out) with `cause`."""
+    return (SCHEDULE_FAILED, cause)
 
 
 @dataclass(slots=True, eq=False)
@@ -50,8 +58,9 @@ class TaskRecord:
     """Attempts SWF refused for rate or open-count limits; they do not use up retries."""
     retry_timer: RetryTimer = "none"
     """The back-off timer before the next attempt, while `phase` is retry_wait."""
-    retry_delay: int = 0
-    """Seconds to wait before the next attempt, while `phase` is retry_wait."""
+    retry_delay: float = 0
+    """Seconds to wait before the next attempt or iteration, while `phase` is retry_wait or
+    repeat_wait (an SWF timer waits the whole seconds above it)."""
     output: str | None = None
     """The raw payload of a completed task (None for tasks without output); while a
     repeating task waits for its next iteration, the last iteration's."""

@@ -65,6 +65,9 @@ class TaskState:
     """The iteration its latest attempt belongs to, from 1; 0 before it starts."""
     max_iterations: int | None = None
     """For a repeating task (`repeat_until`), the most iterations it may run; else None."""
+    wait: float | None = None
+    """While in retry_wait or repeat_wait: the seconds it waits before the next attempt
+    (from `changed_at`; an SWF timer waits the whole seconds above it)."""
 
     @property
     def repeats(self) -> bool:
@@ -177,4 +180,5 @@ def _task_state(
         what=describe(rec.task),
         iteration=rec.iteration,
         max_iterations=None if rec.task.loop is None else rec.task.loop.max_iterations,
+        wait=rec.retry_delay if state in ("retry_wait", "repeat_wait") else None,
     )

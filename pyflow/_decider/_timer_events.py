@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ._ids import Ref, parse_control, parse_id
-from ._pass import Event, Pass
-from ._records import Phase, TaskError, TaskRecord
+from ._pass import Event, Pass, text_id
+from ._records import Phase, TaskError, TaskRecord, refused
 
 _WAIT_PHASE: dict[str, Phase] = {"retry": "retry_wait", "repeat": "repeat_wait"}
 """The phase a task is in while a timer of each role makes it wait for its next attempt."""
@@ -16,7 +16,7 @@ _WAIT_PHASE: dict[str, Phase] = {"retry": "retry_wait", "repeat": "repeat_wait"}
 
 class TimerEvents(Pass):
     def on_timer_started(self, attrs: Mapping[str, Any], event: Event) -> None:
-        timer_id = attrs.get("timerId")
+        timer_id = text_id(attrs, "timerId")
         ref = parse_control(attrs.get("control")) or parse_id(timer_id)
         if ref is not None and ref.role == "wake":
             self.open_timers[str(timer_id)] = ref
@@ -39,6 +39,9 @@ class TimerEvents(Pass):
             rec.ended_at = None
         if rec.phase == wait and ref.attempt == rec.attempt + 1:
             rec.retry_timer = "open"
+            seconds = attrs.get("startToFireTimeout")
+            if isinstance(seconds, str) and seconds.isdigit():
+                rec.retry_delay = float(seconds)  # what the timer waits, definition or not
 
     def on_start_timer_failed(self, attrs: Mapping[str, Any], event: Event) -> None:
         timer_id = attrs.get("timerId")
@@ -56,7 +59,8 @@ class TimerEvents(Pass):
                 rec.retry_timer = "fired"
             return
         if self._issue(rec, ref.attempt, event, "running"):
-            self.fail_attempt(rec, TaskError(f"StartTimer failed: {cause}"), event, cause=cause)
+            error = TaskError(f"StartTimer failed: {cause}", None, refused(cause))
+            self.fail_attempt(rec, error, event, cause=cause)
 
     def on_timer_ended(self, attrs: Mapping[str, Any], event: Event) -> None:
         timer_id = attrs.get("timerId")

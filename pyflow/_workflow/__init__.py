@@ -6,12 +6,14 @@
 from ._activity import Activity, activity
 from ._control import TriggerRule
 from ._definition import StartTask, Task, Workflow
+from ._retry import RetryPolicy
 from ._tasks import ActivityTask, LambdaTask, SignalTask, TimerTask, WorkflowTask
 
 __all__ = [
     "Activity",
     "ActivityTask",
     "LambdaTask",
+    "RetryPolicy",
     "SignalTask",
     "StartTask",
     "Task",

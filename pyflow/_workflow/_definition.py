@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, ClassVar, Final, Literal, TypedDict, TypeVar
 
@@ -17,7 +16,7 @@ from ._control import Loop, check_trigger_rule, loop, predicate
 from ._durations import MAX_DURATION
 from ._names import check_swf_name
 from ._payload import json_problem
-from ._retry import check_retries
+from ._retry import RetryPolicy, resolve
 
 
 def _short(value: Any) -> str:
@@ -80,6 +79,8 @@ class ExecutingTaskOptions(TaskOptions, total=False):
     """The most iterations a repeating task may run; required with `repeat_until`."""
     repeat_delay: float
     """Seconds between iterations; default 0."""
+    retry: RetryPolicy | None
+    """How failed attempts are retried; instead of `num_retries`/`time_between_retries`."""
 
 
 class Task:
@@ -105,6 +106,7 @@ class Task:
         repeat_until: Callable[[Any], bool] | None = None,
         max_iterations: int | None = None,
         repeat_delay: float = 0,
+        retry: RetryPolicy | None = None,
     ) -> None:
         problem_name = name if isinstance(name, str) else repr(name)
         where = f"task {problem_name!r}"
@@ -125,7 +127,10 @@ class Task:
         if transform_input is not None and not callable(transform_input):
             raise DefinitionError(f"{where}: transform_input {transform_input!r} is not callable")
         self.transform_input = transform_input
-        check_retries(where, num_retries, time_between_retries)
+        shorthand = num_retries != 0 or time_between_retries != 0
+        self.retry: RetryPolicy = resolve(
+            where, retry, num_retries, time_between_retries, given=shorthand
+        )
         self.run_if = predicate(run_if, "run_if", where)
         self.trigger_rule: str = check_trigger_rule(trigger_rule, where)
         self.loop: Loop | None = loop(
@@ -134,8 +139,8 @@ class Task:
         self.name: str = name
         self.depends_on: tuple[Task | str, ...] = tuple(depends_on)
         self.param: Any = param
-        self.num_retries: int = num_retries
-        self.time_between_retries: float = time_between_retries
+        self.num_retries: int = self.retry.max_attempts - 1
+        self.time_between_retries: float = self.retry.initial_interval
         # Set by Workflow.add: the owning workflow and the resolved dependencies.
         self.workflow: Workflow | None = None
         self.dependencies: tuple[Task, ...] = ()
@@ -143,11 +148,6 @@ class Task:
     @property
     def has_param(self) -> bool:
         return self.param is not UNSET
-
-    @property
-    def retry_delay(self) -> int:
-        """The delay between attempts in whole seconds, as an SWF timer takes it."""
-        return math.ceil(self.time_between_retries)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r})"
@@ -167,7 +167,9 @@ class StartTask(Task):
         super().__init__(name=name)
 
 
-DEFAULT_EXECUTION_TIMEOUT: Final = 24 * 3600
+DEFAULT_EXECUTION_TIMEOUT: Final = MAX_DURATION
+"""One year, SWF's maximum: an execution SWF times out early loses its work, while an open
+one that waits costs next to nothing."""
 DEFAULT_DECISION_TIMEOUT: Final = 60
 CHILD_POLICIES: Final = ("TERMINATE", "REQUEST_CANCEL", "ABANDON")
 

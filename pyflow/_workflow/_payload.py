@@ -14,13 +14,14 @@ MAX_REASON = 256
 TRUNCATION_MARKER = "...[truncated by pyflow]"
 
 
-def decode(text: str | None) -> Any:
+def decode(text: object) -> Any:
     """Decode an SWF payload. Text that is not valid JSON is taken as a plain string.
 
     This makes `aws swf start-workflow-execution --input World` mean the string 'World'.
+    Anything but a string (no payload; a malformed history's) is returned as it is.
     """
-    if text is None:
-        return None
+    if not isinstance(text, str):
+        return text
     try:
         return json.loads(text)
     except ValueError:

@@ -111,6 +111,13 @@ _WORKFLOW_FORM: Final = _TypeForm(
 )
 
 
+def _one_of(where: str, name: str, value: int | None, alias: str, other: int | None) -> int | None:
+    """`timeout=` and the SWF-named option it stands for: one or the other, not both."""
+    if value is not None and other is not None:
+        raise DefinitionError(f"{where}: give either {name}= or {alias}=, not both")
+    return value if value is not None else other
+
+
 class LambdaTask(Task):
     """Invokes an AWS Lambda function; its output is the function's JSON result."""
 
@@ -149,6 +156,7 @@ class ActivityTask(Task):
         activity_type: str | None = None,
         activity_version: str | None = None,
         task_list: str | None = None,
+        timeout: int | None = None,
         schedule_to_start_timeout: int | None = None,
         start_to_close_timeout: int | None = None,
         schedule_to_close_timeout: int | None = None,
@@ -157,6 +165,9 @@ class ActivityTask(Task):
     ) -> None:
         super().__init__(**options)
         where = f"task {self.name!r}"
+        start_to_close_timeout = _one_of(
+            where, "timeout", timeout, "start_to_close_timeout", start_to_close_timeout
+        )
         self.activity: Activity | None = activity
         self.activity_type, self.activity_version, self.task_list = _ACTIVITY_FORM.resolve(
             where, activity, activity_type, activity_version, task_list
@@ -186,11 +197,15 @@ class WorkflowTask(Task):
         workflow_name: str | None = None,
         workflow_version: str | None = None,
         task_list: str | None = None,
+        timeout: int | None = None,
         execution_timeout: int | None = None,
         **options: Unpack[ExecutingTaskOptions],
     ) -> None:
         super().__init__(**options)
         where = f"task {self.name!r}"
+        execution_timeout = _one_of(
+            where, "timeout", timeout, "execution_timeout", execution_timeout
+        )
         self.child_workflow: Workflow | None = workflow
         self.workflow_name, self.workflow_version, self.task_list = _WORKFLOW_FORM.resolve(
             where, workflow, workflow_name, workflow_version, task_list

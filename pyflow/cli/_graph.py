@@ -79,7 +79,7 @@ def _state_line(state: HasState | None) -> str | None:
         return None
     # A repeating task's iteration shows when the states carry it (TaskState does).
     iteration, limit = getattr(state, "iteration", 0), getattr(state, "max_iterations", None)
-    label = state_label(state.state, state.attempts, iteration, limit)
+    label = state_label(state.state, state.attempts, iteration, limit, getattr(state, "wait", None))
     retried = state.attempts > max(iteration, 1)  # more attempts than iterations
     if state.state not in ("retry_wait", "repeat_wait") and retried:
         return f"{label}, {state.attempts} attempts"

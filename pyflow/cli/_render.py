@@ -178,18 +178,23 @@ def _rich_table(
 
 
 def state_label(
-    state: str, attempts: int, iteration: int = 0, max_iterations: int | None = None
+    state: str,
+    attempts: int,
+    iteration: int = 0,
+    max_iterations: int | None = None,
+    wait: float | None = None,
 ) -> str:
-    """A task state as users read it: the decider's `retry_wait` names the attempt to come,
-    `repeat_wait` the iteration to come, and a repeating task says which iteration it is on
-    ('running (iteration 2/5)')."""
+    """A task state as users read it: the decider's `retry_wait` names the attempt to come
+    and how long it waits ('retrying in 4.0s (attempt 3)'), `repeat_wait` the iteration to
+    come, and a repeating task says which iteration it is on ('running (iteration 2/5)')."""
     of = f"/{max_iterations}" if max_iterations is not None else ""
+    after = f" in {wait:.1f}s" if wait else ""
     if state == "repeat_wait":
-        return f"repeating (iteration {iteration + 1}{of})"
+        return f"repeating{after} (iteration {iteration + 1}{of})"
     notes = [f"attempt {attempts + 1}"] if state == "retry_wait" else []
     if iteration and (max_iterations is not None or iteration > 1):
         notes.append(f"iteration {iteration}{of}")
-    word = "retrying" if state == "retry_wait" else state
+    word = f"retrying{after}" if state == "retry_wait" else state
     return f"{word} ({', '.join(notes)})" if notes else word
 
 

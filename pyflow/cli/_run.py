@@ -94,7 +94,9 @@ class _Progress:
         if (task.name, attempt) not in self.retried:
             self.retried.add((task.name, attempt))
             moment = _changed(task, attempt, ("retry_wait",))
-            self._line(moment, "retrying", task.name, _error(task))
+            wait = getattr(task, "wait", None) if moment is not None else None
+            extra = f"in {wait:.1f}s {_error(task)}" if wait else _error(task)
+            self._line(moment, "retrying", task.name, extra)
 
     def _line(self, moment: datetime | None, what: str, name: str, extra: str) -> None:
         # No moment: a state the polling missed (a retry wait of 0 s), whose time the task's

@@ -33,6 +33,8 @@ class TaskRow:
     iteration: int = 0
     max_iterations: int | None = None
     """A repeating task's iteration and its limit (None for a task that does not repeat)."""
+    wait: float | None = None
+    """Seconds a task waiting to retry or repeat waits."""
 
     @property
     def seconds(self) -> float | None:
@@ -45,7 +47,9 @@ class TaskRow:
     @property
     def label(self) -> str:
         """The state as users read it ('retrying (attempt 2)' rather than 'retry_wait')."""
-        return r.state_label(self.state, self.attempts, self.iteration, self.max_iterations)
+        return r.state_label(
+            self.state, self.attempts, self.iteration, self.max_iterations, self.wait
+        )
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -56,6 +60,7 @@ class TaskRow:
             "attempts": self.attempts,
             "iteration": self.iteration,
             "maxIterations": self.max_iterations,
+            "waitSeconds": self.wait,
             "startedAt": r.iso(self.started_at),
             "endedAt": r.iso(self.ended_at),
             "seconds": self.seconds,
@@ -78,6 +83,7 @@ def rows_from_states(tasks: Mapping[str, TaskState]) -> list[TaskRow]:
             changed_at=state.changed_at,
             iteration=state.iteration,
             max_iterations=state.max_iterations,
+            wait=state.wait,
         )
         for state in tasks.values()
         if state.kind != "start"

@@ -96,7 +96,7 @@ def test_describe_shows_skipped_tasks_and_the_iteration_of_a_waiting_loop() -> N
         assert any(line.split()[:2] == ["Big", "lambda"] and "skipped" in line
                    for line in text.splitlines())
         text = describe("p-1").stdout  # open: waiting 60 s (real time) for iteration 2
-        assert "repeating (iteration 2/5)" in text
+        assert "repeating in 60.0s (iteration 2/5)" in text
         wait = json.loads(describe("p-1", "--json").stdout)["tasks"][0]
         assert (wait["state"], wait["iteration"], wait["maxIterations"]) == (
             "repeat_wait", 1, 5)

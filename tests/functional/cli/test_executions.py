@@ -433,11 +433,11 @@ def test_task_between_attempts_shows_as_retrying_with_the_attempt_to_come(
     assert "retry_wait" not in text
     assert "Tasks (0/1 done, retrying: Wobble)" in text
     row = next(line for line in text.splitlines() if line.startswith("Wobble"))
-    assert "retrying (attempt 2)" in row
+    assert "retrying in 100.0s (attempt 2)" in row
     assert row.split()[-2:] == ["-", "-"]  # no END or DURATION before the task ends
-    assert "retrying (attempt 2)" in text.split("Timeline")[1]
+    assert "retrying in 100.0s (attempt 2)" in text.split("Timeline")[1]
     picture = swf("graph", "cli_flows:flaky", "--workflow-id", "f-1").stdout
-    assert "retrying (attempt 2)" in picture and "retry_wait</i>" not in picture
+    assert "retrying in 100.0s (attempt 2)" in picture and "retry_wait</i>" not in picture
 
 
 def test_start_wait_names_the_execution_at_once_and_warns_when_no_decider_polls(

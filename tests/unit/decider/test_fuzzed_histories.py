@@ -5,6 +5,7 @@ never raises either."""
 from __future__ import annotations
 
 import copy
+import os
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -64,7 +65,11 @@ def mutate(data: st.DataObject, events: list[dict[str, Any]]) -> list[dict[str, 
     return events
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))
+"""More for a longer hunt: FUZZ_EXAMPLES=5000 pytest tests/unit/decider/test_fuzzed_histories.py"""
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), specs=workflows(max_tasks=12))
 def test_fuzzed_histories_never_make_the_decider_raise(
     data: st.DataObject, specs: list[Spec]

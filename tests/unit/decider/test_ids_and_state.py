@@ -185,7 +185,7 @@ def test_state_of_an_open_execution_shows_each_task(swf: Any) -> None:
         "S": ("signal", "waiting", 0),
         "C": ("lambda", "waiting", 0),
     }
-    assert state.tasks["A"].last_error == ("Oops", "trace")
+    assert state.tasks["A"].last_error == ("Oops", "trace", ("Oops",))
     assert state.tasks["start"].output == {"k": 1}
     h.activity_completed("B#1", "b")
     h.decision_task()

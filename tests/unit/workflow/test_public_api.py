@@ -26,6 +26,7 @@ PUBLIC = [
     "OutcomeTimeoutError",
     "PayloadTooLargeError",
     "PyflowError",
+    "RetryPolicy",
     "SWFError",
     "SignalTask",
     "StartTask",

@@ -44,7 +44,9 @@ def test_common_options_are_validated_on_every_kind(kind: str) -> None:
     with pytest.raises(pyflow.DefinitionError, match="task 'A': num_retries"):
         KINDS[kind](name="A", num_retries=-1)
     task = KINDS[kind](name="A", param={"k": 1}, num_retries=2, time_between_retries=1.5)
-    assert (task.param, task.num_retries, task.retry_delay) == ({"k": 1}, 2, 2)
+    assert (task.param, task.num_retries) == ({"k": 1}, 2)
+    assert task.retry == pyflow.RetryPolicy(max_attempts=3, initial_interval=1.5, backoff_rate=1,
+                                            max_interval=1.5, jitter="none")
 
 
 LOOP_OPTIONS = {"repeat_until", "max_iterations", "repeat_delay"}
@@ -53,7 +55,7 @@ LOOP_OPTIONS = {"repeat_until", "max_iterations", "repeat_delay"}
 def test_task_options_declare_exactly_the_base_constructor_keywords() -> None:
     keywords = set(inspect.signature(pyflow.Task.__init__).parameters) - {"self"}
     assert set(get_type_hints(ExecutingTaskOptions)) == keywords
-    assert set(get_type_hints(TaskOptions)) == keywords - LOOP_OPTIONS
+    assert set(get_type_hints(TaskOptions)) == keywords - LOOP_OPTIONS - {"retry"}
     assert TaskOptions.__required_keys__ == {"name"}
 
 
