@@ -112,6 +112,7 @@ def start(core: Core, act: ActivityRec, identity: str | None) -> JSON:
 def heartbeat(core: Core, act: ActivityRec, details: str | None) -> bool:
     act.heartbeat_details = details
     _arm(core, act, "HEARTBEAT")
+    core.dirty.add(act.execution)  # no event records a heartbeat, yet it moves a timeout
     core.touch()
     return act.cancel_requested_id is not None
 

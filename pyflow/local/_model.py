@@ -131,6 +131,8 @@ class Execution:
     lambdas: dict[str, LambdaRec] = field(default_factory=dict)
     timers: dict[str, TimerRec] = field(default_factory=dict)
     children: dict[int, ChildRec] = field(default_factory=dict)
+    saved_events: int = 0
+    """How many of `events` the durable engine has written (the rest are new)."""
 
     @property
     def is_open(self) -> bool:
