@@ -18,7 +18,7 @@ import pytest
 
 from pyflow.local import LocalSWF
 from pyflow.local._store import StoreError
-from tests.support.swf import DOMAIN, Env, activity, attrs, complete, lambda_, timer
+from tests.support.swf import DOMAIN, Env, activity, attrs, complete, decision, lambda_, timer
 
 Open = Callable[..., LocalSWF]
 
@@ -146,6 +146,21 @@ def test_a_lambda_running_when_the_engine_stopped_runs_again(reopen: Open) -> No
         release.set()
     done = [attrs(e) for e in task["events"] if e["eventType"] == "LambdaFunctionCompleted"]
     assert [d["result"] for d in done] == ['{"again": 1}']
+
+
+def test_a_child_that_completes_after_a_restart_reaches_its_parent(reopen: Open) -> None:
+    env = Env(reopen())
+    env.register_workflow("child", defaultTaskList={"name": "kids"})
+    env.start()
+    env.decide(env.poll(), decision("StartChildWorkflowExecution", workflowId="c1",
+                                    workflowType={"name": "child", "version": "1"}))
+    env.decide(env.poll())  # the parent sees ChildWorkflowExecutionStarted and waits
+    again = _env(reopen())
+    again.decide(again.poll("kids"), complete("from the child"))
+    task = again.poll()
+    done = [attrs(e) for e in task["events"]
+            if e["eventType"] == "ChildWorkflowExecutionCompleted"]
+    assert [d["result"] for d in done] == ["from the child"]
 
 
 def test_closed_executions_past_retention_are_purged(reopen: Open) -> None:
