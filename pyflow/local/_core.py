@@ -217,6 +217,7 @@ class Core:
             self.tokens.pop(ex.dt_token, None)
         cancel(ex.dt_due)
         ex.dt_scheduled = ex.dt_started = ex.dt_token = ex.dt_due = None
+        ex.dt_delivered = ex.dt_reoffered = False
         self.release(ex)
 
     # -- executions -------------------------------------------------------------------------

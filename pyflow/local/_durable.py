@@ -35,8 +35,11 @@ class Durable:
         self._next_sweep = 0.0
         self._saved_clock = 0.0
 
-    def commit(self) -> None:
-        """Write what changed since the last commit (called with the engine lock held)."""
+    def commit(self, sync: bool = True) -> None:
+        """Write what changed since the last commit (called with the engine lock held).
+
+        `sync=False` skips the flush to the disk itself: the write survives the process
+        being killed, not a power cut. Only for notes whose loss is harmless."""
         core = self.core
         if self.closed:
             return
@@ -49,7 +52,8 @@ class Durable:
         domains = ([domain_state(d) for d in core.domains.values()]
                    if core.registry_changed else None)
         self._saved_clock = core.now()
-        self.store.commit(domains, [_row(ex) for ex in dirty], purged, self._saved_clock)
+        self.store.commit(domains, [_row(ex) for ex in dirty], purged, self._saved_clock,
+                          sync=sync)
         for ex in dirty:
             ex.saved_events = len(ex.events)
         core.dirty.clear()

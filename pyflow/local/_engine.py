@@ -16,6 +16,7 @@ from ._core import Core
 from ._durable import Durable
 from ._faults import SWFFault
 from ._lambda import LambdaRunner
+from ._model import ActivityRec, Execution
 from ._ops import OPERATIONS
 from ._restore import restore
 from ._store import Store
@@ -162,8 +163,11 @@ class LocalSWF:
             self._requests += 1
             self._busy += time.perf_counter() - began
 
-    def handle_json(self, operation: str, body: bytes | str | None) -> tuple[int, bytes]:
-        """Answer a request body as SWF's JSON protocol does: (HTTP status, response body)."""
+    def handle_json(self, operation: str, body: bytes | str | None,
+                    handed: list[str] | None = None) -> tuple[int, bytes]:
+        """Answer a request body as SWF's JSON protocol does: (HTTP status, response body).
+
+        A poll that hands out a task appends its token to `handed`, for `delivered`."""
         try:
             began = time.perf_counter()
             try:
@@ -173,6 +177,8 @@ class LocalSWF:
                                         f"The body is not JSON: {exc}")
             self._busy += time.perf_counter() - began
             result = self.handle(operation, params)
+            if handed is not None and operation in _POLLS and "taskToken" in result:
+                handed.append(result["taskToken"])
             began = time.perf_counter()
             encoded = json.dumps(result, separators=(",", ":")).encode()
             self._busy += time.perf_counter() - began
@@ -183,6 +189,22 @@ class LocalSWF:
             log.exception("pyflow.local: internal error answering %s", operation)
             return 400, _error_body("InternalFailure",
                                     f"pyflow.local internal error in {operation}: {exc!r}")
+
+    def delivered(self, token: str) -> None:
+        """The answer handing out the task `token` was sent: a restart leaves the task with
+        its poller rather than handing it to the next one (see `_restore`)."""
+        if self._durable is None:
+            return
+        with self._core.lock:
+            task = self._core.tokens.get(token)
+            if isinstance(task, Execution) and task.dt_token == token and not task.dt_delivered:
+                task.dt_delivered = True
+            elif isinstance(task, ActivityRec) and not task.delivered:
+                task.delivered = True
+            else:
+                return
+            self._core.dirty.add(task if isinstance(task, Execution) else task.execution)
+            self._durable.commit(sync=False)
 
     def close(self) -> None:
         """Stop the clock thread and the Lambda pool; pollers return empty at once."""
@@ -203,6 +225,9 @@ class LocalSWF:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+_POLLS = frozenset({"PollForDecisionTask", "PollForActivityTask"})
 
 
 def _error_body(error_type: str, message: str) -> bytes:

@@ -3,10 +3,18 @@ task lists, task tokens, timers and timeouts as they were when the last call was
 
 Time did not stop while the engine was down. Every timer and timeout keeps its original due
 time, so one that fell due meanwhile fires as soon as the engine runs, in due order, and one
-still ahead fires when it would have. A decision or activity task handed out before the
-crash stays started with its token valid, as on SWF, where a poller's lost connection does
-not end its task: the worker may still answer within its start-to-close (and heartbeat)
-timeout, and when that passes the task times out and a new decision task is scheduled.
+still ahead fires when it would have.
+
+A decision or activity task whose poll answer reached the poller's connection (the HTTP
+server confirms each one) stays started with its token valid, as on SWF, where a poller's
+lost connection does not end its task: the worker may still answer within its start-to-close
+(and heartbeat) timeout, and when that passes the task times out and a new decision task is
+scheduled. A task handed out but not delivered (the engine died between recording the start
+and sending the answer, or the poller ran in the engine's own process) has no poller to
+answer it: rather than leave it to time out, it goes back on its task list, first in line, and
+the next poller gets the same task (same token, same started event) with fresh start-to-close
+and heartbeat timeouts. Should the first poller have got it after all, whichever answers first
+wins and the other gets UnknownResourceFault.
 A Lambda function that was running when the engine died ran inside the engine, so nothing
 can answer for it: it is invoked again, with its full timeout.
 """
@@ -94,16 +102,20 @@ def _requeue(core: Core, executions: list[Execution]) -> None:
     started ones under their tokens."""
     waiting: list[tuple[float, int, Execution | ActivityRec]] = []
     for ex in executions:
-        if ex.dt_scheduled is not None and ex.dt_started is None:
+        if ex.dt_scheduled is not None and ex.dt_token is not None:
+            core.tokens[ex.dt_token] = ex
+            ex.dt_reoffered = not ex.dt_delivered
+        if ex.dt_scheduled is not None and (ex.dt_started is None or ex.dt_reoffered):
             waiting.append((ex.events[ex.dt_scheduled - 1]["eventTimestamp"], 0, ex))
         elif ex.dt_token is not None:
-            core.tokens[ex.dt_token] = ex
             core.hold(ex)
         for act in ex.activities.values():
-            if act.started_id == 0:
-                waiting.append((ex.events[act.scheduled_id - 1]["eventTimestamp"], 1, act))
-            elif act.token is not None:
+            if act.token is not None:
                 core.tokens[act.token] = act
+                act.reoffered = not act.delivered
+            if act.started_id == 0 or act.reoffered:
+                waiting.append((ex.events[act.scheduled_id - 1]["eventTimestamp"], 1, act))
+            else:
                 core.hold(act)
     for _, _, task in sorted(waiting, key=lambda w: (w[0], w[1])):
         if isinstance(task, Execution):

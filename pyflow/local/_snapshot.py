@@ -2,7 +2,8 @@
 execution, and the records rebuilt from it (without their timeouts, which `_restore` arms).
 
 Only lasting state is written: fields that live within one call (`dt_applying`,
-`dt_batch_trigger`) or one process (a Lambda's monotonic deadline) are left out.
+`dt_batch_trigger`) or one process (a Lambda's monotonic deadline, the re-offered flags that
+`_restore` sets) are left out.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from ._clock import Due
 from ._model import JSON, ActivityRec, ChildRec, Domain, Execution, LambdaRec, TimerRec, TypeRec
 
 _EXECUTION_SPECIAL = {"domain", "parent", "events", "dt_due", "dt_applying",
-                      "dt_batch_trigger", "execution_due", "activities", "lambdas", "timers",
-                      "children", "saved_events"}
+                      "dt_batch_trigger", "dt_reoffered", "execution_due", "activities",
+                      "lambdas", "timers", "children", "saved_events"}
 _EXECUTION_PLAIN = [f.name for f in fields(Execution) if f.name not in _EXECUTION_SPECIAL]
-_ACTIVITY_PLAIN = [f.name for f in fields(ActivityRec) if f.name not in {"execution", "dues"}]
+_ACTIVITY_PLAIN = [f.name for f in fields(ActivityRec)
+                   if f.name not in {"execution", "dues", "reoffered"}]
 _LAMBDA_PLAIN = ["lambda_id", "name", "input", "timeout", "scheduled_id", "started_id", "state"]
 
 

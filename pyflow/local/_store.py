@@ -90,8 +90,20 @@ class Store:
 
     # -- writing ----------------------------------------------------------------------------
     def commit(self, domains: list[dict[str, Any]] | None, rows: list[ExecutionRow],
+               purged: list[str], clock: float, *, sync: bool = True) -> None:
+        """Write one change as one transaction: it is on disk when this returns (with
+        `sync=False`, in the operating system's hands: safe from a killed process only)."""
+        db = self._db
+        if not sync:
+            db.execute("PRAGMA synchronous=NORMAL")
+        try:
+            self._write(domains, rows, purged, clock)
+        finally:
+            if not sync:
+                db.execute("PRAGMA synchronous=FULL")
+
+    def _write(self, domains: list[dict[str, Any]] | None, rows: list[ExecutionRow],
                purged: list[str], clock: float) -> None:
-        """Write one change as one transaction: it is on disk when this returns."""
         db = self._db
         with db:
             if domains is not None:

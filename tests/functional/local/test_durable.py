@@ -81,19 +81,27 @@ def test_a_timer_that_fell_due_while_the_engine_was_down_fires_at_once(reopen: O
     assert fired == ["t"]
 
 
-def test_a_decision_task_handed_out_before_a_restart_keeps_its_token(reopen: Open) -> None:
+def _delivered(env: Env, task: dict[str, Any]) -> dict[str, Any]:
+    """Confirm a poll answer's delivery, as the HTTP server does once it has sent it."""
+    env.engine.delivered(task["taskToken"])
+    return task
+
+
+def test_a_delivered_decision_task_keeps_its_token_across_a_restart(reopen: Open) -> None:
     env = Env(reopen())
     env.start()
-    task = env.poll()
+    task = _delivered(env, env.poll())
     again = _env(reopen())
+    assert again.client.poll_for_decision_task(
+        domain=DOMAIN, taskList={"name": "decider"})["startedEventId"] == 0  # still its own
     again.decide(task, complete("late but in time"))
     assert again.status() == "COMPLETED"
 
 
-def test_a_lost_decision_task_times_out_as_swf_would_and_is_rescheduled(reopen: Open) -> None:
+def test_a_delivered_decision_task_nobody_answers_times_out_as_on_swf(reopen: Open) -> None:
     env = Env(reopen())
     env.start(taskStartToCloseTimeout="1")
-    lost = env.poll()
+    lost = _delivered(env, env.poll())
     reopen().close()
     time.sleep(1.1)
     again = _env(reopen())
@@ -108,25 +116,47 @@ def test_a_lost_decision_task_times_out_as_swf_would_and_is_rescheduled(reopen: 
     assert again.status() == "COMPLETED"
 
 
+def test_an_undelivered_decision_task_goes_to_the_next_poller_as_it_was(reopen: Open) -> None:
+    env = Env(reopen())
+    env.start(taskStartToCloseTimeout="2")
+    lost = env.poll()  # recorded as started, but (say) the answer died with the engine
+    env.engine.close()
+    time.sleep(1.2)
+    again = _env(reopen())
+    task = again.poll()
+    assert (task["taskToken"], task["startedEventId"]) == (lost["taskToken"], 3)
+    time.sleep(1.2)  # the new poller has its own two seconds, not what was left of the first
+    again.decide(task, complete())
+    assert again.types() == ["WorkflowExecutionStarted", "DecisionTaskScheduled",
+                             "DecisionTaskStarted", "DecisionTaskCompleted",
+                             "WorkflowExecutionCompleted"]
+
+
 def test_activity_tasks_wait_or_time_out_across_a_restart(reopen: Open) -> None:
     env = Env(reopen())
     env.start()
     env.decide(env.poll(), activity("taken", startToCloseTimeout="1"),
-               activity("beating", heartbeatTimeout="30"), activity("queued"))
-    taken = env.poll_activity()
-    beating = env.poll_activity()
+               activity("beating", heartbeatTimeout="30"), activity("lost"),
+               activity("queued"))
+    taken = _delivered(env, env.poll_activity())
+    beating = _delivered(env, env.poll_activity())
+    lost = env.poll_activity()
     env.client.record_activity_task_heartbeat(taskToken=beating["taskToken"], details="half")
     again = _env(reopen())
+    handed = again.poll_activity()
     queued = again.poll_activity()
-    assert (taken["activityId"], beating["activityId"], queued["activityId"]) == (
-        "taken", "beating", "queued")
-    again.client.respond_activity_task_completed(taskToken=beating["taskToken"], result="ok")
-    again.client.respond_activity_task_completed(taskToken=queued["taskToken"], result="ok")
+    assert [t["activityId"] for t in (taken, beating, lost, handed, queued)] == [
+        "taken", "beating", "lost", "lost", "queued"]
+    assert handed["taskToken"] == lost["taskToken"]
+    for task in (beating, handed, queued):
+        again.client.respond_activity_task_completed(taskToken=task["taskToken"], result="ok")
     time.sleep(1.1)
     closing = [e for e in again.history() if e["eventType"].startswith("ActivityTask")
                and e["eventType"] not in ("ActivityTaskScheduled", "ActivityTaskStarted")]
     assert sorted(e["eventType"] for e in closing) == [
-        "ActivityTaskCompleted", "ActivityTaskCompleted", "ActivityTaskTimedOut"]
+        "ActivityTaskCompleted", "ActivityTaskCompleted", "ActivityTaskCompleted",
+        "ActivityTaskTimedOut"]
+    assert again.types().count("ActivityTaskStarted") == 4
     with pytest.raises(again.client.exceptions.UnknownResourceFault):
         again.client.respond_activity_task_completed(taskToken=taken["taskToken"])
 

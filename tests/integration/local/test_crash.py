@@ -39,6 +39,35 @@ def test_fifty_executions_survive_three_server_kills(monkeypatch: pytest.MonkeyP
     assert len(report.restart_seconds) == 3
 
 
+def test_a_task_delivered_over_http_stays_with_its_poller_through_a_kill(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+) -> None:
+    harness = _harness(monkeypatch)
+    procs = harness.Processes(tmp_path, harness._free_port())
+    try:
+        procs.start_server()
+        swf = harness._client(procs.url).swf
+        swf.start_workflow_execution(domain="crash", workflowId="held",
+                                     workflowType={"name": "CrashDag", "version": "1"})
+        task = swf.poll_for_decision_task(domain="crash", taskList={"name": "crash-deciders"})
+        procs.kill_server()
+        procs.start_server()
+        pending = swf.count_pending_decision_tasks(domain="crash",
+                                                   taskList={"name": "crash-deciders"})
+        assert pending["count"] == 0  # not offered to anyone else
+        swf.respond_decision_task_completed(taskToken=task["taskToken"], decisions=[{
+            "decisionType": "CompleteWorkflowExecution",
+            "completeWorkflowExecutionDecisionAttributes": {"result": "kept"}}])
+        history = swf.get_workflow_execution_history(
+            domain="crash", execution={"workflowId": "held", "runId": task[
+                "workflowExecution"]["runId"]})["events"]
+    finally:
+        procs.stop()
+    assert [e["eventType"] for e in history] == [
+        "WorkflowExecutionStarted", "DecisionTaskScheduled", "DecisionTaskStarted",
+        "DecisionTaskCompleted", "WorkflowExecutionCompleted"]
+
+
 def test_a_second_server_on_a_database_in_use_refuses_to_start(tmp_path: Path) -> None:
     db = tmp_path / "engine.db"
     first = subprocess.Popen([str(PYFLOW), "local", "serve", "--port", "0", "--db", str(db)],
