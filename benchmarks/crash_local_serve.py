@@ -82,8 +82,9 @@ def _environment(url: str) -> dict[str, str]:
 class Processes:
     """The server, decider and worker, each logging to its own file in `workdir`."""
 
-    def __init__(self, workdir: Path, port: int) -> None:
+    def __init__(self, workdir: Path, port: int, server_options: tuple[str, ...] = ()) -> None:
         self.workdir, self.port = workdir, port
+        self.server_options = server_options
         self.url = f"http://127.0.0.1:{port}"
         self.env = _environment(self.url)
         self.db = workdir / "engine.db"
@@ -104,7 +105,7 @@ class Processes:
         self.server = self._spawn(
             [*_pyflow(), "local", "serve", "--port", str(self.port), "--db", str(self.db),
              "--domain", crashflow.DOMAIN, "--lambdas", "crashflow", "--register",
-             "crashflow", "--poll-timeout", "5"], log_name)
+             "crashflow", "--poll-timeout", "5", *self.server_options], log_name)
         while "listening on" not in (self.workdir / log_name).read_text(errors="replace"):
             if self.server.poll() is not None or time.monotonic() - began > timeout:
                 raise RuntimeError("pyflow local serve did not start:\n" + self.tail(log_name))
@@ -192,9 +193,12 @@ def _collect(client: pyflow.Client, ids: list[str], report: CrashReport,
 
 
 def crash_run(executions: int = 50, kills: int = 3, seed: int | None = None,
-              timeout: float = 100.0, workdir: str | None = None) -> CrashReport:
-    """Run the crash test; the report says what completed and what did not. The database
-    and the processes' logs are kept in `workdir` if given (else in a temporary folder)."""
+              timeout: float = 100.0, workdir: str | None = None,
+              gaps: tuple[float, float] = (0.5, 3.0),
+              server_options: tuple[str, ...] = ()) -> CrashReport:
+    """Run the crash test; the report says what completed and what did not. Each kill comes
+    a random number of seconds within `gaps` after the server is up. The database and the
+    processes' logs are kept in `workdir` if given (else in a temporary folder)."""
     rng = random.Random(seed)
     report = CrashReport(executions=executions)
     began = time.monotonic()
@@ -203,7 +207,7 @@ def crash_run(executions: int = 50, kills: int = 3, seed: int | None = None,
     with tempfile.TemporaryDirectory(prefix="pyflow-crash-") as tmp:
         folder = Path(workdir or tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        procs = Processes(folder, _free_port())
+        procs = Processes(folder, _free_port(), server_options)
         try:
             procs.start_server()
             procs.start_workers()
@@ -211,7 +215,7 @@ def crash_run(executions: int = 50, kills: int = 3, seed: int | None = None,
             starter = threading.Thread(target=_start_all, args=(client, ids, deadline))
             starter.start()
             for _ in range(kills):
-                time.sleep(rng.uniform(0.5, 3.0))
+                time.sleep(rng.uniform(*gaps))
                 procs.kill_server()
                 report.kills += 1
                 report.restart_seconds.append(round(procs.start_server(), 3))
@@ -234,8 +238,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--timeout", type=float, default=100.0)
     parser.add_argument("--workdir", help="keep the database and logs in this folder")
+    parser.add_argument("--gaps", type=float, nargs=2, default=(0.5, 3.0), metavar=("MIN", "MAX"),
+                        help="seconds between a server's start and its kill (default 0.5 3)")
+    parser.add_argument("--virtual-time", action="store_true",
+                        help="run the server with --virtual-time")
     args = parser.parse_args(argv)
-    report = crash_run(args.executions, args.kills, args.seed, args.timeout, args.workdir)
+    report = crash_run(args.executions, args.kills, args.seed, args.timeout, args.workdir,
+                       tuple(args.gaps), ("--virtual-time",) if args.virtual_time else ())
     summary = {k: v for k, v in asdict(report).items() if k != "logs"}
     print(json.dumps(summary))
     if not report.ok:

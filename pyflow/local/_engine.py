@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from ._lambda import LambdaRunner
 from ._model import ActivityRec, Execution
 from ._ops import OPERATIONS
 from ._restore import restore
-from ._store import Store
+from ._store import Store, StoreError
 from ._ticker import Ticker
 from ._transport import make_client
 from ._validate import operation_model, validate
@@ -82,6 +83,10 @@ class LocalSWF:
                 restore(core, store, self._lambdas)
                 core.commit = durable.commit
                 core.commit()
+        except (KeyError, TypeError, ValueError, sqlite3.DatabaseError) as exc:
+            durable.close()
+            raise StoreError(f"the engine database {store.path} could not be read back: "
+                             f"{exc!r}", hint="it is damaged; pass another --db file") from exc
         except BaseException:
             durable.close()
             raise

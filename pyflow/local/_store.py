@@ -178,6 +178,9 @@ def _connect(path: Path) -> sqlite3.Connection:
         db = sqlite3.connect(path, check_same_thread=False, isolation_level="DEFERRED")
         db.execute("PRAGMA journal_mode=WAL").fetchone()
         db.execute("PRAGMA synchronous=FULL")
+    except sqlite3.OperationalError as exc:  # permissions, a full disk, another program's lock
+        raise StoreError(f"cannot use the engine database {path}: {exc}",
+                         hint="check the file and its directory, or pass another --db") from exc
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path} is not a pyflow local engine database ({exc})",
                          hint="pass --db a new file, or one a pyflow local engine wrote") from exc

@@ -257,3 +257,16 @@ def test_virtual_time_resumes_where_it_stood(reopen: Open) -> None:
     stood = engine.now()
     again = reopen(virtual_time=True)
     assert stood <= again.now() < stood + 5
+
+
+def test_a_damaged_database_is_refused_with_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "engine.db"
+    with LocalSWF(path=path) as engine:
+        Env(engine).start()
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE executions SET data = '{\"half\": '")
+    with pytest.raises(StoreError, match="could not be read back") as caught:
+        LocalSWF(path=path)
+    assert "damaged" in (caught.value.hint or "")
+    with sqlite3.connect(path) as db:  # refused, and left as it was for a look
+        assert db.execute("SELECT data FROM executions").fetchone() == ('{"half": ',)
