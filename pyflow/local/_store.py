@@ -151,7 +151,8 @@ def _check_location(path: Path) -> None:
 def _take_lock(path: Path) -> IO[str]:
     """Hold `<file>.lock` for the engine's life; the kernel drops it when the process dies,
     so a `kill -9`ed server never leaves a stale lock behind."""
-    lock_path = path.with_name(path.name + ".lock")
+    real = path.resolve()  # one lock however the file is named (relative, via a symlink)
+    lock_path = real.with_name(real.name + ".lock")
     try:
         handle = open(lock_path, "a+")  # noqa: SIM115 - held open until Store.close
     except OSError as exc:

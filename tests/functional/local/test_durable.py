@@ -223,6 +223,10 @@ def test_a_second_engine_on_a_file_in_use_is_refused(reopen: Open) -> None:
     with pytest.raises(StoreError, match="in use by another pyflow local engine") as caught:
         LocalSWF(path=engine.path)
     assert "stop that server first" in (caught.value.hint or "")
+    alias = Path(engine.path or "").with_name("alias.db")
+    alias.symlink_to(Path(engine.path or "").name)
+    with pytest.raises(StoreError, match="in use by another pyflow local engine"):
+        LocalSWF(path=alias)
 
 
 def test_unusable_files_get_clear_errors(tmp_path: Path) -> None:
