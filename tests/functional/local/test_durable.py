@@ -274,3 +274,15 @@ def test_a_damaged_database_is_refused_with_a_clear_error(tmp_path: Path) -> Non
     assert "damaged" in (caught.value.hint or "")
     with sqlite3.connect(path) as db:  # refused, and left as it was for a look
         assert db.execute("SELECT data FROM executions").fetchone() == ('{"half": ',)
+
+
+def test_a_child_continued_as_new_is_still_its_parents_after_a_restart(reopen: Open) -> None:
+    env = Env(reopen())
+    env.register_workflow("child", defaultTaskList={"name": "kids"})
+    env.start()
+    env.decide(env.poll(), decision("StartChildWorkflowExecution", workflowId="c1",
+                                    workflowType={"name": "child", "version": "1"}))
+    env.decide(env.poll("kids"), decision("ContinueAsNewWorkflowExecution"))
+    again = _env(reopen())
+    again.client.terminate_workflow_execution(domain=DOMAIN, workflowId="w1")
+    assert again.status("c1") == "TERMINATED"  # the parent's TERMINATE child policy
