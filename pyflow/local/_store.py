@@ -8,16 +8,21 @@ the answer that follows it leaves the process, so `kill -9` loses no answered ca
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import sqlite3
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from .._exceptions import PyflowError
+
+if sys.platform == "win32":  # the in-memory engine must import everywhere
+    import msvcrt
+else:
+    import fcntl
 
 SCHEMA_VERSION = 1
 APPLICATION_ID = 0x70794C46
@@ -159,10 +164,9 @@ def _take_lock(path: Path) -> IO[str]:
         raise StoreError(f"cannot open the lock file {lock_path}: {exc.strerror or exc}",
                          hint="check the directory's permissions") from exc
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        _lock(handle)
     except OSError as exc:
-        handle.seek(0)
-        holder = handle.read().strip() or "unknown"
+        holder = _holder(handle)
         handle.close()
         raise StoreError(
             f"the engine database {path} is in use by another pyflow local engine "
@@ -172,6 +176,24 @@ def _take_lock(path: Path) -> IO[str]:
     handle.write(str(os.getpid()))
     handle.flush()
     return handle
+
+
+def _lock(handle: IO[str]) -> None:
+    """Lock `handle`'s file for this process, or raise OSError at once if another holds it."""
+    if sys.platform == "win32":
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+    else:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _holder(handle: IO[str]) -> str:
+    """The process id the lock's holder wrote, for the refusal message."""
+    try:
+        handle.seek(0)
+        return handle.read().strip() or "unknown"
+    except OSError:
+        return "unknown"
 
 
 def _connect(path: Path) -> sqlite3.Connection:
