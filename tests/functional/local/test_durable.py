@@ -286,3 +286,18 @@ def test_a_child_continued_as_new_is_still_its_parents_after_a_restart(reopen: O
     again = _env(reopen())
     again.client.terminate_workflow_execution(domain=DOMAIN, workflowId="w1")
     assert again.status("c1") == "TERMINATED"  # the parent's TERMINATE child policy
+
+
+def test_a_heartbeat_before_a_restart_counts_after_it(reopen: Open) -> None:
+    env = Env(reopen())
+    env.start()
+    env.decide(env.poll(), activity("a1", heartbeatTimeout="2"))
+    work = _delivered(env, env.poll_activity())
+    time.sleep(1.0)
+    env.client.record_activity_task_heartbeat(taskToken=work["taskToken"], details="60%")
+    again = _env(reopen())
+    time.sleep(1.3)  # past the first two seconds, within two of the heartbeat
+    assert "ActivityTaskTimedOut" not in again.types()
+    task = again.poll()
+    timed_out = [attrs(e) for e in task["events"] if e["eventType"] == "ActivityTaskTimedOut"]
+    assert [(t["timeoutType"], t["details"]) for t in timed_out] == [("HEARTBEAT", "60%")]
