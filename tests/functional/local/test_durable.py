@@ -178,12 +178,18 @@ def test_a_lambda_running_when_the_engine_stopped_runs_again(reopen: Open) -> No
     assert [d["result"] for d in done] == ['{"again": 1}']
 
 
-def test_a_child_that_completes_after_a_restart_reaches_its_parent(reopen: Open) -> None:
-    env = Env(reopen())
+def _parent_of_c1(engine: LocalSWF) -> Env:
+    """Execution w1 has started child c1 (on task list 'kids')."""
+    env = Env(engine)
     env.register_workflow("child", defaultTaskList={"name": "kids"})
     env.start()
     env.decide(env.poll(), decision("StartChildWorkflowExecution", workflowId="c1",
                                     workflowType={"name": "child", "version": "1"}))
+    return env
+
+
+def test_a_child_that_completes_after_a_restart_reaches_its_parent(reopen: Open) -> None:
+    env = _parent_of_c1(reopen())
     env.decide(env.poll())  # the parent sees ChildWorkflowExecutionStarted and waits
     again = _env(reopen())
     again.decide(again.poll("kids"), complete("from the child"))
@@ -277,11 +283,7 @@ def test_a_damaged_database_is_refused_with_a_clear_error(tmp_path: Path) -> Non
 
 
 def test_a_child_continued_as_new_is_still_its_parents_after_a_restart(reopen: Open) -> None:
-    env = Env(reopen())
-    env.register_workflow("child", defaultTaskList={"name": "kids"})
-    env.start()
-    env.decide(env.poll(), decision("StartChildWorkflowExecution", workflowId="c1",
-                                    workflowType={"name": "child", "version": "1"}))
+    env = _parent_of_c1(reopen())
     env.decide(env.poll("kids"), decision("ContinueAsNewWorkflowExecution"))
     again = _env(reopen())
     again.client.terminate_workflow_execution(domain=DOMAIN, workflowId="w1")
