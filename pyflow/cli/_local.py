@@ -15,6 +15,7 @@ from .._client._factory import is_loopback
 from .._loading import module_handlers
 from ..local import LocalSWF
 from ..local._server import serve as start_server
+from ..local._store import StoreError
 from ._errors import CliError
 from ._loading import import_module, lambda_handlers, load_object, load_workflows
 from ._options import DEFAULT_DOMAIN
@@ -79,6 +80,9 @@ def local() -> None:
                    "the AWS CLI's 60-second read timeout).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the URL and what is served as one JSON line.")
+@click.option("--db", "db", metavar="FILE", default=None,
+              help="Keep everything in this SQLite file, so a restarted server carries on "
+                   "(default: in memory).")
 def serve(
     host: str,
     port: int,
@@ -89,6 +93,7 @@ def serve(
     virtual_time: bool,
     poll_timeout: float,
     as_json: bool,
+    db: str | None,
 ) -> None:
     """Serve SWF's API over HTTP until Ctrl-C, on the loopback interface by default.
 
@@ -105,7 +110,10 @@ def serve(
     """
     workflows = _workflows(registers)
     handlers = _lambdas(lambda_modules, lambda_maps, workflows)
-    engine = LocalSWF(virtual_time=virtual_time, poll_timeout=poll_timeout)
+    try:
+        engine = LocalSWF(virtual_time=virtual_time, poll_timeout=poll_timeout, path=db)
+    except StoreError as exc:
+        raise CliError(str(exc), exc.hint) from exc
     for name, handler in handlers.items():
         engine.add_lambda(name, handler)
     engine.set_missing_lambda_hint(

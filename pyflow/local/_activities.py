@@ -87,16 +87,20 @@ def is_open(act: ActivityRec) -> bool:
 
 def waiting(act: ActivityRec) -> bool:
     """True while the task sits on its task list, not yet handed to a worker."""
-    return act.started_id == 0 and is_open(act)
+    return (act.started_id == 0 or act.reoffered) and is_open(act)
 
 
 def start(core: Core, act: ActivityRec, identity: str | None) -> JSON:
     """Hand the task to a poller: ActivityTaskStarted and the poll response."""
     ex = act.execution
-    act.started_id = core.add_event(ex, "ActivityTaskStarted",
-                                    {"identity": identity, "scheduledEventId": act.scheduled_id})
-    act.token = new_id(48)
-    core.tokens[act.token] = act
+    if act.reoffered:  # handed out before a restart, never delivered: the same task again
+        act.reoffered = False
+        core.dirty.add(ex)
+    else:
+        act.started_id = core.add_event(ex, "ActivityTaskStarted", {
+            "identity": identity, "scheduledEventId": act.scheduled_id})
+        act.token = new_id(48)
+        core.tokens[act.token] = act
     cancel(act.dues.pop("SCHEDULE_TO_START", None))
     _arm(core, act, "START_TO_CLOSE")
     _arm(core, act, "HEARTBEAT")
@@ -112,6 +116,7 @@ def start(core: Core, act: ActivityRec, identity: str | None) -> JSON:
 def heartbeat(core: Core, act: ActivityRec, details: str | None) -> bool:
     act.heartbeat_details = details
     _arm(core, act, "HEARTBEAT")
+    core.dirty.add(act.execution)  # no event records a heartbeat, yet it moves a timeout
     core.touch()
     return act.cancel_requested_id is not None
 

@@ -62,6 +62,13 @@ class Core:
         )
         self.closed = False
         self.wait_seconds = 0.0
+        self.dirty: set[Execution] = set()
+        """Executions changed since the durable engine last wrote them (unused in memory)."""
+        self.registry_changed = False
+        """A domain or type changed since the durable engine last wrote them."""
+        self.commit: Callable[[], None] = self.dirty.clear
+        """Make the changes so far last: called before any answer leaves, after each round
+        of due timers and each Lambda outcome (`_durable` writes them to disk)."""
 
     # -- time -------------------------------------------------------------------------------
     def now(self) -> float:
@@ -153,6 +160,7 @@ class Core:
         key = event_type[0].lower() + event_type[1:] + "EventAttributes"
         ex.events.append({"eventTimestamp": self.now(), "eventType": event_type,
                           "eventId": event_id, key: clean(attrs)})
+        self.dirty.add(ex)
         self.cond.notify_all()
         return event_id
 
@@ -209,6 +217,7 @@ class Core:
             self.tokens.pop(ex.dt_token, None)
         cancel(ex.dt_due)
         ex.dt_scheduled = ex.dt_started = ex.dt_token = ex.dt_due = None
+        ex.dt_delivered = ex.dt_reoffered = False
         self.release(ex)
 
     # -- executions -------------------------------------------------------------------------
@@ -237,12 +246,12 @@ class Core:
         limit = min(duration(ex.execution_timeout) or ONE_YEAR, ONE_YEAR)
         # An execution timeout alone never pulls virtual time forward: an execution waiting
         # for a signal must not time out the moment its decider goes quiet.
-        ex.execution_due = self.after(limit, lambda: self._execution_timed_out(ex),
+        ex.execution_due = self.after(limit, lambda: self.execution_timed_out(ex),
                                       drives_clock=False)
         self.schedule_decision(ex)
         return ex
 
-    def _execution_timed_out(self, ex: Execution) -> None:
+    def execution_timed_out(self, ex: Execution) -> None:
         if ex.is_open:
             self.close(ex, "TIMED_OUT", "WorkflowExecutionTimedOut",
                        {"timeoutType": "START_TO_CLOSE", "childPolicy": ex.child_policy})

@@ -102,11 +102,11 @@ def _start_timer(core: Core, ex: Execution, a: JSON, completed: int) -> None:
         "timerId": timer_id, "control": a.get("control"),
         "startToFireTimeout": a["startToFireTimeout"], "decisionTaskCompletedEventId": completed})
     timer = TimerRec(timer_id=timer_id, started_id=started, due=None)
-    timer.due = core.after(duration(a["startToFireTimeout"]), lambda: _fire(core, ex, timer))
+    timer.due = core.after(duration(a["startToFireTimeout"]), lambda: fire_timer(core, ex, timer))
     ex.timers[timer_id] = timer
 
 
-def _fire(core: Core, ex: Execution, timer: TimerRec) -> None:
+def fire_timer(core: Core, ex: Execution, timer: TimerRec) -> None:
     if not ex.is_open or ex.timers.get(timer.timer_id) is not timer:
         return
     del ex.timers[timer.timer_id]

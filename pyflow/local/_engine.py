@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,9 +14,13 @@ from typing import TYPE_CHECKING, Any
 from .._exceptions import ArgumentTypeError, InvalidArgumentError
 from . import _children, _ops_executions, _ops_registry, _ops_tasks, _ops_visibility  # noqa: F401
 from ._core import Core
+from ._durable import Durable
 from ._faults import SWFFault
 from ._lambda import LambdaRunner
+from ._model import ActivityRec, Execution
 from ._ops import OPERATIONS
+from ._restore import restore
+from ._store import Store, StoreError
 from ._ticker import Ticker
 from ._transport import make_client
 from ._validate import operation_model, validate
@@ -37,8 +43,8 @@ class EngineStats:
 
 
 class LocalSWF:
-    """An in-memory, thread-safe engine with SWF's semantics, reached through real boto3
-    clients (`client()`) or over HTTP (`pyflow.local._server.serve`).
+    """A thread-safe engine with SWF's semantics, in memory or (with `path`) durable,
+    reached through real boto3 clients (`client()`) or over HTTP (`pyflow.local._server`).
 
     `virtual_time=True` makes idle waits take no real time: while no decision or activity
     task is started and unanswered and no Lambda handler runs, the clock jumps to the next
@@ -47,20 +53,50 @@ class LocalSWF:
     `idle_grace` is how long, in real seconds with nothing happening, a task waiting on its
     task list for a poller puts off a jump (so the clock does not leap past it in the instant
     before a poller takes it).
+    `path` makes the engine durable: every change is written to that SQLite file before the
+    call that made it is answered, and a new engine on the same file carries on where the
+    last one stopped (see `_restore`); a second engine on a file in use is refused.
     """
 
     def __init__(self, virtual_time: bool = False, poll_timeout: float = 60.0, *,
-                 idle_grace: float = 2.0, lambda_workers: int = 16) -> None:
+                 idle_grace: float = 2.0, lambda_workers: int = 16,
+                 path: str | os.PathLike[str] | None = None) -> None:
         self._core = Core(virtual_time=virtual_time, poll_timeout=poll_timeout,
                           idle_grace=idle_grace)
         self._core.on_close = _children.on_close
         self._lambdas = LambdaRunner(self._core, lambda_workers)
+        self._durable: Durable | None = None
+        if path is not None:
+            self._open(path)
         self._ticker = Ticker(self._core, self._lambdas)
         self._ticker.start()
         self._requests = 0
         self._busy = 0.0
 
+    def _open(self, path: str | os.PathLike[str]) -> None:
+        """Load the database at `path` (created if new) and write every change to it."""
+        store = Store(path)
+        durable = self._durable = Durable(self._core, store)
+        core = self._core
+        try:
+            with core.lock, core.instant():
+                restore(core, store, self._lambdas)
+                core.commit = durable.commit
+                core.commit()
+        except (KeyError, TypeError, ValueError, sqlite3.DatabaseError) as exc:
+            durable.close()
+            raise StoreError(f"the engine database {store.path} could not be read back: "
+                             f"{exc!r}", hint="it is damaged; pass another --db file") from exc
+        except BaseException:
+            durable.close()
+            raise
+
     # -- public API -------------------------------------------------------------------------
+    @property
+    def path(self) -> str | None:
+        """The database file of a durable engine (`LocalSWF(path=...)`), else None."""
+        return None if self._durable is None else str(self._durable.store.path)
+
     @property
     def virtual_time(self) -> bool:
         return self._core.clock.virtual
@@ -98,6 +134,7 @@ class LocalSWF:
                 core.clock.set(at)
                 self._ticker.fire_due()
             core.clock.set(target)
+            core.commit()
             core.cond.notify_all()
 
     @property
@@ -114,18 +151,28 @@ class LocalSWF:
             if func is None:
                 raise SWFFault("UnknownOperationException",
                                f"pyflow.local does not implement {operation}")
-            with self._core.lock, self._core.instant():
-                if self._core.closed:
+            core = self._core
+            with core.lock, core.instant():
+                if core.closed:
                     raise SWFFault("OperationNotPermittedFault", "the LocalSWF engine is closed")
-                result = func(self._core, params)
-                self._core.cond.notify_all()
+                self._lambdas.resume_pending()
+                if operation in _ops_registry.WRITES:
+                    core.registry_changed = True
+                try:
+                    result = func(core, params)
+                finally:
+                    core.commit()  # on disk before the answer (or fault) is sent
+                core.cond.notify_all()
                 return result
         finally:
             self._requests += 1
             self._busy += time.perf_counter() - began
 
-    def handle_json(self, operation: str, body: bytes | str | None) -> tuple[int, bytes]:
-        """Answer a request body as SWF's JSON protocol does: (HTTP status, response body)."""
+    def handle_json(self, operation: str, body: bytes | str | None,
+                    handed: list[str] | None = None) -> tuple[int, bytes]:
+        """Answer a request body as SWF's JSON protocol does: (HTTP status, response body).
+
+        A poll that hands out a task appends its token to `handed`, for `delivered`."""
         try:
             began = time.perf_counter()
             try:
@@ -135,6 +182,8 @@ class LocalSWF:
                                         f"The body is not JSON: {exc}")
             self._busy += time.perf_counter() - began
             result = self.handle(operation, params)
+            if handed is not None and operation in _POLLS and "taskToken" in result:
+                handed.append(result["taskToken"])
             began = time.perf_counter()
             encoded = json.dumps(result, separators=(",", ":")).encode()
             self._busy += time.perf_counter() - began
@@ -146,6 +195,22 @@ class LocalSWF:
             return 400, _error_body("InternalFailure",
                                     f"pyflow.local internal error in {operation}: {exc!r}")
 
+    def delivered(self, token: str) -> None:
+        """The answer handing out the task `token` was sent: a restart leaves the task with
+        its poller rather than handing it to the next one (see `_restore`)."""
+        if self._durable is None:
+            return
+        with self._core.lock:
+            task = self._core.tokens.get(token)
+            if isinstance(task, Execution) and task.dt_token == token and not task.dt_delivered:
+                task.dt_delivered = True
+            elif isinstance(task, ActivityRec) and not task.delivered:
+                task.delivered = True
+            else:
+                return
+            self._core.dirty.add(task if isinstance(task, Execution) else task.execution)
+            self._durable.commit(sync=False)
+
     def close(self) -> None:
         """Stop the clock thread and the Lambda pool; pollers return empty at once."""
         with self._core.lock:
@@ -155,12 +220,19 @@ class LocalSWF:
             self._core.cond.notify_all()
         self._ticker.join(timeout=5)
         self._lambdas.close()
+        with self._core.lock:
+            if self._durable is not None:
+                self._core.commit()
+                self._durable.close()
 
     def __enter__(self) -> LocalSWF:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+_POLLS = frozenset({"PollForDecisionTask", "PollForActivityTask"})
 
 
 def _error_body(error_type: str, message: str) -> bytes:

@@ -156,3 +156,4 @@ def continue_as_new(core: Core, ex: Execution, a: JSON, completed: int) -> None:
         link = ex.parent[0].children.get(ex.parent[1])
         if link is not None:
             link.execution = run
+            core.dirty.add(ex.parent[0])  # no event in the parent records the new run

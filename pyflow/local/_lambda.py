@@ -88,6 +88,7 @@ class LambdaRunner:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pyflow-lambda")
         self._deadlines: list[tuple[float, int, LambdaRec]] = []
         self._seq = itertools.count()
+        self._to_resume: list[LambdaRec] = []
         core.start_lambda = self.start
 
     def _known(self) -> str:
@@ -118,17 +119,43 @@ class LambdaRunner:
             return
         rec.started_id = core.add_event(ex, "LambdaFunctionStarted",
                                         {"scheduledEventId": rec.scheduled_id})
+        self._run(rec, handler)
+
+    def _run(self, rec: LambdaRec, handler: Handler) -> None:
         rec.state, rec.request_id = "running", str(uuid.uuid4())
         rec.real_deadline = time.monotonic() + rec.timeout
-        core.hold(rec)
+        self.core.hold(rec)
         heapq.heappush(self._deadlines, (rec.real_deadline, next(self._seq), rec))
         self._pool.submit(self._invoke, rec, handler)
+
+    def resume(self, rec: LambdaRec) -> None:
+        """Run again, at the next `resume_pending`, a Lambda task the durable engine was
+        running when it stopped (its handler's outcome died with the process)."""
+        self._to_resume.append(rec)
+
+    def resume_pending(self) -> None:
+        """Invoke the Lambda tasks handed to `resume`; by the first request, whoever runs the
+        engine has added its handlers."""
+        recs, self._to_resume = self._to_resume, []
+        for rec in recs:
+            if rec.state == "scheduled":
+                self.start(rec)
+                continue
+            handler = self.handler_for(rec.name)
+            if handler is not None:
+                self._run(rec, handler)
+                continue
+            message = (f"Function not found: arn:aws:lambda:{_REGION}:{_ACCOUNT}:function:"
+                       f"{rec.name} when the engine restarted (pyflow.local: "
+                       f"{self.missing_hint}; {self._known()})")
+            self._record(rec, *_failed("ResourceNotFoundException", message, []))
 
     def _invoke(self, rec: LambdaRec, handler: Handler) -> None:
         context = LambdaContext(_bare_name(rec.name), rec.request_id, rec.real_deadline)
         outcome = run_handler(handler, rec.input, context)
         with self.core.lock, self.core.instant():
             self._record(rec, *outcome)
+            self.core.commit()
 
     def _record(self, rec: LambdaRec, event_type: str, attrs: JSON) -> None:
         if rec.state != "running":

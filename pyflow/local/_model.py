@@ -54,6 +54,12 @@ class ActivityRec:
     scheduled_id: int
     started_id: int = 0
     token: str | None = None
+    delivered: bool = False
+    """The poll answer that handed the task out reached the poller's connection (see
+    `_restore`: a task handed out but not delivered when the engine died goes to the next
+    poller)."""
+    reoffered: bool = False
+    """Started before a restart, not delivered, and waiting on its task list again."""
     cancel_requested_id: int | None = None
     heartbeat_details: str | None = None
     dues: dict[str, Due] = field(default_factory=dict)
@@ -117,6 +123,9 @@ class Execution:
     dt_scheduled: int | None = None
     dt_started: int | None = None
     dt_token: str | None = None
+    dt_delivered: bool = False
+    dt_reoffered: bool = False
+    """As `ActivityRec.delivered` and `ActivityRec.reoffered`, for the decision task."""
     dt_due: Due | None = None
     dt_pending: bool = False
     dt_applying: bool = False
@@ -131,6 +140,8 @@ class Execution:
     lambdas: dict[str, LambdaRec] = field(default_factory=dict)
     timers: dict[str, TimerRec] = field(default_factory=dict)
     children: dict[int, ChildRec] = field(default_factory=dict)
+    saved_events: int = 0
+    """How many of `events` the durable engine has written (the rest are new)."""
 
     @property
     def is_open(self) -> bool:

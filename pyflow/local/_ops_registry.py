@@ -11,6 +11,12 @@ from ._paging import page
 _ACCOUNT = "123456789012"
 _REGION = "us-east-1"
 MAX_DOMAINS = 100
+WRITES = frozenset({
+    "RegisterDomain", "DeprecateDomain", "UndeprecateDomain", "TagResource", "UntagResource",
+    *(f"{verb}{kind}Type" for verb in ("Register", "Deprecate", "Undeprecate", "Delete")
+      for kind in ("Workflow", "Activity")),
+})
+"""The operations that change domains or types, which the durable engine then rewrites."""
 
 _KINDS = {
     "Workflow": ("workflowType", "workflow_types",

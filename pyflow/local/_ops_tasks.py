@@ -30,7 +30,8 @@ def long_poll(core: Core, take: Callable[[], T | None]) -> T | None:
 
 
 def _decision_ready(ex: Execution) -> bool:
-    return ex.is_open and ex.dt_scheduled is not None and ex.dt_started is None
+    return ex.is_open and ex.dt_scheduled is not None and (ex.dt_started is None
+                                                           or ex.dt_reoffered)
 
 
 @operation("PollForDecisionTask")
@@ -42,17 +43,21 @@ def poll_for_decision_task(core: Core, p: JSON) -> JSON:
     ex = long_poll(core, lambda: core.decision_queue.pop(p["domain"], name, _decision_ready))
     if ex is None:
         return {"startedEventId": 0, "previousStartedEventId": 0}
-    started = core.add_event(ex, "DecisionTaskStarted",
-                             {"identity": p.get("identity"), "scheduledEventId": ex.dt_scheduled})
-    ex.dt_started, ex.dt_token = started, new_id(48)
-    core.tokens[ex.dt_token] = ex
+    if ex.dt_reoffered:  # handed out before a restart, never delivered: the same task again
+        ex.dt_reoffered = False
+        core.dirty.add(ex)
+    else:
+        ex.dt_started = core.add_event(ex, "DecisionTaskStarted", {
+            "identity": p.get("identity"), "scheduledEventId": ex.dt_scheduled})
+        ex.dt_token = new_id(48)
+        core.tokens[ex.dt_token] = ex
+    scheduled, started, token = ex.dt_scheduled, ex.dt_started, ex.dt_token
+    assert scheduled is not None and started is not None and token is not None
     cancel(ex.dt_due)
-    scheduled = ex.dt_scheduled
-    assert scheduled is not None
     ex.dt_due = core.after(duration(ex.task_timeout),
                            lambda: core.decision_timed_out(ex, scheduled, started))
     core.hold(ex)
-    return _decision_page(ex, ex.dt_token, started, p)
+    return _decision_page(ex, token, started, p)
 
 
 def _decision_page(ex: Execution, token: str, started: int, p: JSON) -> JSON:

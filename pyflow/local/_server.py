@@ -55,7 +55,13 @@ class _Handler(BaseHTTPRequestHandler):
                 f"X-Amz-Target must be {_PREFIX}<Operation>, not {target!r}",
             )
         else:
-            status, payload = self.server.engine.handle_json(target[len(_PREFIX):], body)
+            handed: list[str] = []
+            status, payload = self.server.engine.handle_json(target[len(_PREFIX):], body,
+                                                             handed)
+            self._answer(status, payload)
+            for token in handed:  # the answer is in the socket's hands now
+                self.server.engine.delivered(token)
+            return
         self._answer(status, payload)
 
     def _content_length(self) -> int | None:

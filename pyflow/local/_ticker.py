@@ -49,6 +49,7 @@ class Ticker(threading.Thread):
             while not core.closed:
                 self.fire_due()
                 lambda_deadline = self.lambdas.expire()
+                self.commit()
                 if core.clock.virtual and self.can_jump():
                     at = core.dues.next_time()
                     if at is not None:
@@ -64,6 +65,12 @@ class Ticker(threading.Thread):
                     due.fire()
                 except Exception:  # a bug must not stop the clock for every execution
                     log.exception("pyflow.local: a timer or timeout callback failed")
+
+    def commit(self) -> None:
+        try:
+            self.core.commit()
+        except Exception:  # a full disk must not stop the clock; the next commit retries
+            log.exception("pyflow.local: writing the engine's state failed")
 
     def can_jump(self) -> bool:
         core = self.core
