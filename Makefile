@@ -16,7 +16,7 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python pyproject.toml
 	rm -f $(VENV)/.installed-*
-	$(BIN)/pip install --quiet -e '.[dev,cli,cdk]'
+	$(BIN)/pip install --quiet -e '.[dev,cli,cdk,ui]'
 	touch $(STAMP)
 
 $(DEMO_STAMP): $(BIN)/python pyproject.toml

@@ -1,0 +1,147 @@
+"""The pages that only read: the executions list, an execution, its live fragment, the start form.
+
+Handlers are plain functions: Starlette runs them in its thread pool, so a slow SWF call holds
+one worker thread, never the event loop.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from .._client._listing import CLOSE_STATUSES, ExecutionFilter
+from .._exceptions import InvalidArgumentError
+from ._context import Ui, execution_url, ui_of
+from ._execution import ExecutionView, build
+from ._gantt import timeline
+from ._listing import list_page
+
+WINDOWS = {"1h": timedelta(hours=1), "24h": timedelta(days=1), "7d": timedelta(days=7),
+           "30d": timedelta(days=30)}
+STATUSES = ("all", "open", "closed", *CLOSE_STATUSES)
+PAGE_SIZES = (25, 50, 100)
+LIVE_SECTIONS = ("summary", "dag", "tasks", "timeline", "history")
+
+
+def home(request: Request) -> Response:
+    return RedirectResponse(f"/domains/{ui_of(request).domain}/executions", status_code=303)
+
+
+def _moment(text: str, what: str) -> datetime | None:
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise InvalidArgumentError(f"{what} must be a date and time like 2026-01-31T13:45") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _filters(query: Any) -> tuple[ExecutionFilter, dict[str, str]]:
+    """The list's filter from the query string, and the values to show back in the form."""
+    form = {key: str(query.get(key, "")).strip() for key in
+            ("status", "type", "tag", "prefix", "window", "since", "until", "size")}
+    since = _moment(form["since"], "since")
+    if form["window"] in WINDOWS:
+        since = datetime.now(UTC) - WINDOWS[form["window"]]
+    flt = ExecutionFilter(
+        status=form["status"] or "all",
+        workflow_type=form["type"] or None,
+        tag=form["tag"] or None,
+        since=since,
+        until=_moment(form["until"], "until"),
+    )
+    return flt, form
+
+
+def executions(request: Request) -> Response:
+    ui, domain = ui_of(request), request.path_params["domain"]
+    flt, form = _filters(request.query_params)
+    size = int(form["size"]) if form["size"].isdigit() else PAGE_SIZES[1]
+    size = min(max(size, 1), 1000)
+    page = list_page(
+        ui.swf, domain, flt, prefix=form["prefix"], size=size,
+        token=request.query_params.get("page") or None,
+    )
+    more = None
+    if page.next_token:
+        more = request.url.include_query_params(page=page.next_token)
+    return ui.render(
+        request, "executions.html", domain=domain, executions=page.executions, form=form,
+        statuses=STATUSES, windows=WINDOWS, sizes=PAGE_SIZES, next_url=more,
+        first_url=request.url.remove_query_params("page") if "page" in request.query_params
+        else None,
+        types=_type_names(ui, domain),
+    )
+
+
+def _type_names(ui: Ui, domain: str) -> list[str]:
+    """Registered type names, for the filter's and the start form's suggestions."""
+    return sorted({name for name, _ in _types(ui, domain)})
+
+
+def _types(ui: Ui, domain: str) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    args: dict[str, Any] = {"domain": domain, "registrationStatus": "REGISTERED"}
+    while True:
+        page = ui.swf.list_workflow_types(**args)
+        found += [(t["workflowType"]["name"], t["workflowType"]["version"])
+                  for t in page["typeInfos"]]
+        if not page.get("nextPageToken"):
+            return found
+        args["nextPageToken"] = page["nextPageToken"]
+
+
+def latest(request: Request) -> Response:
+    ui, params = ui_of(request), request.path_params
+    run_id = ui.client(params["domain"]).latest_run_id(params["workflow_id"])
+    return RedirectResponse(
+        execution_url(params["domain"], params["workflow_id"], run_id), status_code=303
+    )
+
+
+def view_of(request: Request) -> ExecutionView:
+    ui, params = ui_of(request), request.path_params
+    domain, workflow_id, run_id = params["domain"], params["workflow_id"], params["run_id"]
+    events = ui.cache.events(domain, workflow_id, run_id)
+    view = build(workflow_id, run_id, events, None)
+    wf_type = view.state.workflow_type
+    definition = ui.definitions.get((wf_type["name"], wf_type["version"])) if wf_type else None
+    return view if definition is None else build(workflow_id, run_id, events, definition)
+
+
+def _sections(ui: Ui, request: Request, view: ExecutionView) -> dict[str, str]:
+    template = ui.templates.get_template("_live.html")
+    values = {"request": request, "view": view, "domain": request.path_params["domain"],
+              "gantt": timeline(view), "csrf": ui.token}
+    module = template.make_module(values)
+    return {name: str(getattr(module, name)()) for name in LIVE_SECTIONS}
+
+
+def execution(request: Request) -> Response:
+    ui = ui_of(request)
+    view = view_of(request)
+    return ui.render(
+        request, "execution.html", view=view, domain=request.path_params["domain"],
+        sections=_sections(ui, request, view), notice=request.query_params.get("done", ""),
+    )
+
+
+def live(request: Request) -> Response:
+    """The changing parts of an execution page, re-rendered only when the history grew."""
+    ui = ui_of(request)
+    view = view_of(request)
+    known = request.query_params.get("known", "")
+    data: dict[str, Any] = {"events": len(view.events), "open": view.is_open}
+    if known != str(len(view.events)):
+        data["sections"] = _sections(ui, request, view)
+    return JSONResponse(data, headers={"cache-control": "no-store"})
+
+
+def start_form(request: Request) -> Response:
+    ui, domain = ui_of(request), request.path_params["domain"]
+    return ui.render(request, "start.html", domain=domain, types=_types(ui, domain),
+                     error=None, form={})
