@@ -90,10 +90,14 @@ async def start(request: Request) -> Response:
     name, version = _workflow_type(_field(form, "type"))
     value = _json(_field(form, "input"), "the workflow input")
     client = ui.client(domain)
+    tags = [tag.strip() for tag in _field(form, "tags").split(",") if tag.strip()]
     workflow_id = await run_in_threadpool(
         lambda: client.start(
             name, version=version, input=value,
             workflow_id=_field(form, "workflow_id").strip() or None,
+            task_list=_field(form, "task_list").strip() or None,
+            lambda_role=_field(form, "lambda_role").strip() or None,
+            tags=tags or None,
         )
     )
     run_id = await run_in_threadpool(client.latest_run_id, workflow_id)

@@ -55,6 +55,7 @@ def create_app(
         Route("/domains/{domain}/executions/{workflow_id}", _pages.latest),
         Route("/domains/{domain}/executions" + RUN, _pages.execution),
         Route("/domains/{domain}/live" + RUN, _pages.live),
+        Route("/domains/{domain}/history" + RUN, _pages.history),
         Route("/domains/{domain}/signal" + RUN, _actions.signal, methods=["POST"]),
         Route("/domains/{domain}/cancel" + RUN, _actions.cancel, methods=["POST"]),
         Route("/domains/{domain}/terminate" + RUN, _actions.terminate, methods=["POST"]),

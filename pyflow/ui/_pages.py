@@ -24,6 +24,9 @@ WINDOWS = {"1h": timedelta(hours=1), "24h": timedelta(days=1), "7d": timedelta(d
 STATUSES = ("all", "open", "closed", *CLOSE_STATUSES)
 PAGE_SIZES = (25, 50, 100)
 LIVE_SECTIONS = ("summary", "dag", "tasks", "timeline", "history")
+HISTORY_TAIL = 200
+"""Events the execution page lists (the newest): the whole history has a page of its own, so
+a refresh of an execution with thousands of events stays small."""
 
 
 def home(request: Request) -> Response:
@@ -116,7 +119,7 @@ def view_of(request: Request) -> ExecutionView:
 def _sections(ui: Ui, request: Request, view: ExecutionView) -> dict[str, str]:
     template = ui.templates.get_template("_live.html")
     values = {"request": request, "view": view, "domain": request.path_params["domain"],
-              "gantt": timeline(view), "csrf": ui.token}
+              "gantt": timeline(view), "csrf": ui.token, "history_limit": HISTORY_TAIL}
     module = template.make_module(values)
     return {name: str(getattr(module, name)()) for name in LIVE_SECTIONS}
 
@@ -139,6 +142,13 @@ def live(request: Request) -> Response:
     if known != str(len(view.events)):
         data["sections"] = _sections(ui, request, view)
     return JSONResponse(data, headers={"cache-control": "no-store"})
+
+
+def history(request: Request) -> Response:
+    """Every event of a run, on a page that does not refresh."""
+    view = view_of(request)
+    return ui_of(request).render(request, "history.html", view=view,
+                                 domain=request.path_params["domain"], history_limit=None)
 
 
 def start_form(request: Request) -> Response:

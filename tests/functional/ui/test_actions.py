@@ -50,13 +50,16 @@ def test_start_runs_a_registered_type_with_the_json_input(site: Site) -> None:
     response = site.http.post(
         f"/domains/{site.domain}/start",
         data={"csrf": site.token(f"/domains/{site.domain}/start"),
-              "type": json.dumps(["Upper", "1"]), "input": '"hi"', "workflow_id": "from-ui"},
+              "type": json.dumps(["Upper", "1"]), "input": '"hi"', "workflow_id": "from-ui",
+              "tags": "ui, demo"},
     )
     assert response.status_code == 303
     assert response.headers["location"].startswith(
         f"/domains/{site.domain}/executions/from-ui/"
     )
     assert site.env.wait("from-ui").result == "HI"
+    listed = site.env.client.list_executions(workflow_id="from-ui")
+    assert listed[0].get("tagList") == ["ui", "demo"]
 
 
 def test_a_post_without_the_token_is_refused_and_changes_nothing(site: Site) -> None:

@@ -118,3 +118,24 @@ def test_a_state_the_page_does_not_know_is_drawn_neutral_with_its_name(site: Sit
     svg = str(module.dag())
     assert 'class="node kind-lambda state-paused" data-task="Up" data-state="paused"' in svg
     assert "paused · iteration 3" in svg
+
+
+def test_a_long_history_lists_its_newest_events_and_links_to_all(site: Site) -> None:
+    workflow_id, run_id = site.finish("ok", "abc")
+    ui = Ui.create(site.env.client.swf, site.domain)
+    events = site.env.client.history(workflow_id, run_id)
+    view = build(workflow_id, run_id, events, None)
+    module = ui.templates.get_template("_live.html").make_module(
+        {"view": view, "domain": site.domain, "history_limit": 3}
+    )
+    table = str(module.history())
+    assert table.count("<tr><td class=\"mono\">") == 3
+    assert f"The latest 3 of {len(events)} events" in table
+    full = site.http.get(site.url(workflow_id, run_id, "history")).text
+    assert full.count("<tr><td class=\"mono\">") == len(events)
+
+
+def test_an_unknown_domain_is_a_404_page(site: Site) -> None:
+    response = site.http.get("/domains/nowhere/executions")
+    assert response.status_code == 404
+    assert "nowhere" in response.text
