@@ -2,7 +2,8 @@
 
 The page draws it as SVG from these positions, so no graph renderer ships with the package.
 A task's layer is one more than its deepest dependency's; within a layer, tasks sit in the
-order of the mean position of their dependencies, which keeps most edges short and straight.
+order of the mean row of their dependencies, each as near that row as the tasks above it
+allow, which keeps most edges short and straight.
 Without the definition the dependencies are unknown, and tasks are layered by when the history
 first shows them: tasks scheduled by one decision share a layer.
 """
@@ -58,18 +59,21 @@ def layout(
     columns: dict[int, list[str]] = {}
     for name, number in zip(order, layers, strict=True):
         columns.setdefault(number, []).append(name)
-    row: dict[str, float] = {}
+    row: dict[str, int] = {}
     for number in sorted(columns):
         names = columns[number]
         given = {name: index for index, name in enumerate(names)}
-        names.sort(key=lambda n: _mean_row(deps.get(n, ()), row, given[n]))
-        for index, name in enumerate(names):
-            row[name] = index
+        wanted = {n: _mean_row(deps.get(n, ()), row, given[n]) for n in names}
+        names.sort(key=lambda n: wanted[n])
+        below = -1
+        for name in names:
+            # As near its dependencies as the tasks above it in the layer allow.
+            below = row[name] = max(below + 1, round(wanted[name]))
     nodes = {
         name: Node(
             name,
             MARGIN + number * (NODE_WIDTH + COLUMN_GAP),
-            MARGIN + int(row[name]) * (NODE_HEIGHT + ROW_GAP),
+            MARGIN + row[name] * (NODE_HEIGHT + ROW_GAP),
             number,
         )
         for number, names in columns.items()
@@ -82,12 +86,12 @@ def layout(
         if dep in nodes
     ]
     width = MARGIN * 2 + max(columns, default=0) * (NODE_WIDTH + COLUMN_GAP) + NODE_WIDTH
-    tallest = max((len(names) for names in columns.values()), default=1)
+    tallest = 1 + max(row.values(), default=0)
     height = MARGIN * 2 + tallest * (NODE_HEIGHT + ROW_GAP) - ROW_GAP
     return Layout(nodes, edges, width, height)
 
 
-def _mean_row(deps: Sequence[str], row: Mapping[str, float], fallback: int) -> float:
+def _mean_row(deps: Sequence[str], row: Mapping[str, int], fallback: int) -> float:
     placed = [row[d] for d in deps if d in row]
     return sum(placed) / len(placed) if placed else float(fallback)
 
