@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from .._client import Client
+from .._decider._events import attributes
 from .._workflow._catalog import reachable_workflows
 from .._workflow._definition import Workflow
 from ._cache import HistoryCache
@@ -21,6 +22,7 @@ from ._security import new_token
 
 if TYPE_CHECKING:
     from mypy_boto3_swf import SWFClient
+    from mypy_boto3_swf.type_defs import HistoryEventTypeDef
 
 HERE = Path(__file__).parent
 
@@ -68,6 +70,12 @@ class Ui:
     def create(cls, swf: SWFClient, domain: str, workflows: Iterable[Workflow] = ()) -> Ui:
         definitions = {(w.name, w.version): w for w in reachable_workflows(list(workflows))}
         return cls(swf, domain, definitions)
+
+    def definition_of(self, events: Sequence[HistoryEventTypeDef]) -> Workflow | None:
+        """The definition of the execution whose history this is, if it was given."""
+        started = attributes(events[0]) if events else {}
+        wf_type = started.get("workflowType") or {}
+        return self.definitions.get((str(wf_type.get("name")), str(wf_type.get("version"))))
 
     def client(self, domain: str) -> Client:
         return Client(self.swf, domain=domain)

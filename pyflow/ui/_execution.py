@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -73,11 +73,12 @@ class ExecutionView:
     tasks: list[TaskView]
     dag: Layout
     parent: Run | None
+    next_run: Run | None
+    """The run this one continued as (a continue-as-new close), on the same workflow id."""
     signals: list[str]
     events: Sequence[HistoryEventTypeDef]
     now: datetime
     has_definition: bool
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def is_open(self) -> bool:
@@ -106,6 +107,7 @@ def build(
         tasks=tasks,
         dag=_layout(tasks, definition),
         parent=_parent(events),
+        next_run=_next_run(workflow_id, events),
         signals=_signals(definition, state.tasks.values()),
         events=events,
         now=now,
@@ -192,6 +194,14 @@ def _parent(events: Sequence[HistoryEventTypeDef]) -> Run | None:
         if isinstance(parent, Mapping) and parent.get("workflowId"):
             return Run(str(parent["workflowId"]), parent.get("runId"))
     return None
+
+
+def _next_run(workflow_id: str, events: Sequence[HistoryEventTypeDef]) -> Run | None:
+    last = events[-1] if events else None
+    if last is None or last["eventType"] != "WorkflowExecutionContinuedAsNew":
+        return None
+    run_id = attributes(last).get("newExecutionRunId")
+    return Run(workflow_id, str(run_id)) if run_id else None
 
 
 def _signals(definition: Workflow | None, tasks: Any) -> list[str]:

@@ -9,9 +9,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from botocore.exceptions import ClientError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from .._client._faults import swf_error
 from .._client._listing import CLOSE_STATUSES, ExecutionFilter
 from .._exceptions import InvalidArgumentError
 from ._context import Ui, execution_url, ui_of
@@ -82,15 +84,22 @@ def executions(request: Request) -> Response:
 
 
 def _type_names(ui: Ui, domain: str) -> list[str]:
-    """Registered type names, for the filter's and the start form's suggestions."""
-    return sorted({name for name, _ in _types(ui, domain)})
+    """Registered type names, for the filter's suggestions; none when SWF will not say (a
+    role allowed to list executions but not types still gets its list)."""
+    try:
+        return sorted({name for name, _ in _types(ui, domain)})
+    except ClientError:
+        return []
 
 
 def _types(ui: Ui, domain: str) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     args: dict[str, Any] = {"domain": domain, "registrationStatus": "REGISTERED"}
     while True:
-        page = ui.swf.list_workflow_types(**args)
+        try:
+            page = ui.swf.list_workflow_types(**args)
+        except ClientError as exc:
+            raise swf_error(exc, f"listing the workflow types of domain {domain!r}") from exc
         found += [(t["workflowType"]["name"], t["workflowType"]["version"])
                   for t in page["typeInfos"]]
         if not page.get("nextPageToken"):
@@ -110,10 +119,7 @@ def view_of(request: Request) -> ExecutionView:
     ui, params = ui_of(request), request.path_params
     domain, workflow_id, run_id = params["domain"], params["workflow_id"], params["run_id"]
     events = ui.cache.events(domain, workflow_id, run_id)
-    view = build(workflow_id, run_id, events, None)
-    wf_type = view.state.workflow_type
-    definition = ui.definitions.get((wf_type["name"], wf_type["version"])) if wf_type else None
-    return view if definition is None else build(workflow_id, run_id, events, definition)
+    return build(workflow_id, run_id, events, ui.definition_of(events))
 
 
 def _sections(ui: Ui, request: Request, view: ExecutionView) -> dict[str, str]:

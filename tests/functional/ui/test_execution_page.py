@@ -139,3 +139,16 @@ def test_an_unknown_domain_is_a_404_page(site: Site) -> None:
     response = site.http.get("/domains/nowhere/executions")
     assert response.status_code == 404
     assert "nowhere" in response.text
+
+
+def test_a_run_that_continued_as_new_links_to_the_next_run(site: Site) -> None:
+    workflow_id, run_id = site.finish("ok", "abc")
+    events = site.env.client.history(workflow_id, run_id)
+    closing = {"eventId": events[-1]["eventId"], "eventTimestamp": events[-1]["eventTimestamp"],
+               "eventType": "WorkflowExecutionContinuedAsNew",
+               "workflowExecutionContinuedAsNewEventAttributes": {"newExecutionRunId": "r2/x+"}}
+    view = build(workflow_id, run_id, [*events[:-1], closing], None)  # type: ignore[list-item]
+    ui = Ui.create(site.env.client.swf, site.domain)
+    summary = str(ui.templates.get_template("_live.html").make_module(
+        {"view": view, "domain": site.domain}).summary())
+    assert f'href="/domains/{site.domain}/executions/{workflow_id}/r2/x%2B"' in summary
