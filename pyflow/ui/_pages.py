@@ -76,7 +76,7 @@ def executions(request: Request) -> Response:
         more = request.url.include_query_params(page=page.next_token)
     return ui.render(
         request, "executions.html", domain=domain, executions=page.executions, form=form,
-        statuses=STATUSES, windows=WINDOWS, sizes=PAGE_SIZES, next_url=more,
+        statuses=STATUSES, windows=WINDOWS, sizes=PAGE_SIZES, size=size, next_url=more,
         first_url=request.url.remove_query_params("page") if "page" in request.query_params
         else None,
         types=_type_names(ui, domain),

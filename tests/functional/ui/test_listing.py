@@ -116,3 +116,10 @@ def test_listing_reads_no_history_and_describes_no_execution(
             calls.append(_n), _o(*a, **k))[1])
     assert len(listed(mixed)) == 4
     assert calls == []
+
+
+def test_the_page_size_shown_is_the_one_used(site: Site) -> None:
+    html = site.http.get(f"/domains/{site.domain}/executions").text
+    assert "<option selected>50</option>" in html
+    html = site.http.get(f"/domains/{site.domain}/executions", params={"size": 25}).text
+    assert "<option selected>25</option>" in html
