@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import socket
 
 from starlette.datastructures import FormData
 from starlette.middleware import Middleware
@@ -21,7 +22,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .._exceptions import PyflowError
 
-LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1", "[::1]")
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+WILDCARDS = ("0.0.0.0", "::", "")
 HEADERS = {
     "content-security-policy": (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -89,9 +91,14 @@ def middleware(hosts: list[str]) -> list[Middleware]:
 
 
 def allowed_hosts(host: str) -> list[str]:
-    """The Host names a server bound to `host` answers to: its own address, and the loopback
-    names when bound there (or to every interface)."""
+    """The Host names a server bound to `host` answers to: its own address, the loopback
+    names when bound to loopback, and this machine's names too when bound to every interface
+    (a browser elsewhere addresses it by one of them)."""
     names = [host]
-    if host in LOOPBACK_NAMES or host.startswith("127.") or host in ("0.0.0.0", "::"):
+    if host in WILDCARDS:
+        names += [socket.gethostname(), socket.getfqdn()]
+    if host in LOOPBACK_NAMES or host.startswith("127.") or host in WILDCARDS:
         names += LOOPBACK_NAMES
-    return list(dict.fromkeys(names))
+    # A Host header writes an IPv6 address in brackets ([::1]:8766).
+    bracketed = (f"[{name}]" if ":" in name else name for name in names)
+    return list(dict.fromkeys(name.lower() for name in bracketed if name))

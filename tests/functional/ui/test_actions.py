@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import json
+import socket
+
+from starlette.testclient import TestClient
+
+from pyflow.ui import create_app
+from pyflow.ui._security import allowed_hosts
 
 from .conftest import Site
 
@@ -96,3 +102,15 @@ def test_pages_allow_scripts_from_this_server_only(site: Site) -> None:
     assert "unsafe-inline" not in policy
     assert "<script src=\"/static/live.js\"></script>" in response.text
     assert site.http.get("/static/live.js").status_code == 200
+
+
+def test_loopback_and_wildcard_servers_answer_to_the_names_a_browser_uses() -> None:
+    assert {"127.0.0.1", "localhost", "[::1]"} <= set(allowed_hosts("127.0.0.1"))
+    assert allowed_hosts("192.0.2.7") == ["192.0.2.7"]
+    assert socket.gethostname().lower() in allowed_hosts("0.0.0.0")
+
+
+def test_an_ipv6_loopback_host_header_is_accepted(site: Site) -> None:
+    app = create_app(site.env.client.swf, domain=site.domain, host="::1")
+    with TestClient(app, base_url="http://[::1]:8766") as http:
+        assert http.get(f"/domains/{site.domain}/executions").status_code == 200
