@@ -8,7 +8,7 @@ and parent executions, the signal names the execution waits for, and the DAG's l
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -204,7 +204,7 @@ def _next_run(workflow_id: str, events: Sequence[HistoryEventTypeDef]) -> Run | 
     return Run(workflow_id, str(run_id)) if run_id else None
 
 
-def _signals(definition: Workflow | None, tasks: Any) -> list[str]:
+def _signals(definition: Workflow | None, tasks: Iterable[TaskState]) -> list[str]:
     """The signal names the execution may wait for: the definition's, else the history's."""
     names: list[str] = []
     if definition is not None:

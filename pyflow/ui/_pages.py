@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from .._client._faults import swf_error
 from .._client._listing import CLOSE_STATUSES, ExecutionFilter
+from .._decider._events import CLOSE_STATUS
 from .._exceptions import InvalidArgumentError
 from ._context import Ui, execution_url, ui_of
 from ._execution import ExecutionView, build
@@ -115,11 +116,15 @@ def latest(request: Request) -> Response:
     )
 
 
-def view_of(request: Request) -> ExecutionView:
-    ui, params = ui_of(request), request.path_params
-    domain, workflow_id, run_id = params["domain"], params["workflow_id"], params["run_id"]
-    events = ui.cache.events(domain, workflow_id, run_id)
-    return build(workflow_id, run_id, events, ui.definition_of(events))
+def _events(request: Request) -> list[Any]:
+    params = request.path_params
+    return ui_of(request).cache.events(params["domain"], params["workflow_id"], params["run_id"])
+
+
+def view_of(request: Request, events: list[Any] | None = None) -> ExecutionView:
+    events = _events(request) if events is None else events
+    params, definition = request.path_params, ui_of(request).definition_of(events)
+    return build(params["workflow_id"], params["run_id"], events, definition)
 
 
 def _sections(ui: Ui, request: Request, view: ExecutionView) -> dict[str, str]:
@@ -140,13 +145,16 @@ def execution(request: Request) -> Response:
 
 
 def live(request: Request) -> Response:
-    """The changing parts of an execution page, re-rendered only when the history grew."""
+    """The changing parts of an execution page, re-rendered only when the history grew (an
+    unchanged one is not even read again past its newest events)."""
     ui = ui_of(request)
-    view = view_of(request)
-    known = request.query_params.get("known", "")
-    data: dict[str, Any] = {"events": len(view.events), "open": view.is_open}
-    if known != str(len(view.events)):
-        data["sections"] = _sections(ui, request, view)
+    events = _events(request)
+    data: dict[str, Any] = {
+        "events": len(events),
+        "open": not events or events[-1]["eventType"] not in CLOSE_STATUS,
+    }
+    if request.query_params.get("known", "") != str(len(events)):
+        data["sections"] = _sections(ui, request, view_of(request, events))
     return JSONResponse(data, headers={"cache-control": "no-store"})
 
 
@@ -159,5 +167,4 @@ def history(request: Request) -> Response:
 
 def start_form(request: Request) -> Response:
     ui, domain = ui_of(request), request.path_params["domain"]
-    return ui.render(request, "start.html", domain=domain, types=_types(ui, domain),
-                     error=None, form={})
+    return ui.render(request, "start.html", domain=domain, types=_types(ui, domain))
