@@ -1,7 +1,7 @@
 """The requests that change executions: signal, request cancel, terminate and start.
 
 Each is a POST that must carry the page's CSRF token and not come from another site; the form
-is checked before SWF is called. A refused action shows the page again with SWF's reason, and
+is checked before SWF is called. A refused action shows an error page with the reason, and
 a done one redirects to the execution page (POST, then GET, so reloading does not resend it).
 """
 

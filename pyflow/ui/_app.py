@@ -20,7 +20,7 @@ from .._exceptions import (
 )
 from .._workflow._definition import Workflow
 from . import _actions, _pages
-from ._context import HERE, Ui, ui_of
+from ._context import HERE, Ui, execution_url, ui_of
 from ._security import CsrfError, allowed_hosts, middleware
 
 if TYPE_CHECKING:
@@ -74,7 +74,11 @@ def _error_page(request: Request, exc: Exception) -> Response:
     status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 502)
     if request.url.path.startswith("/domains/") and "/live/" in request.url.path:
         return JSONResponse({"error": str(exc)}, status_code=status)
-    domain = request.path_params.get("domain", ui_of(request).domain)
+    params = request.path_params
+    domain = params.get("domain", ui_of(request).domain)
+    back = None
+    if "workflow_id" in params and "run_id" in params:
+        back = execution_url(domain, params["workflow_id"], params["run_id"])
     return ui_of(request).render(
-        request, "error.html", status=status, message=str(exc), domain=domain
+        request, "error.html", status=status, message=str(exc), domain=domain, back=back
     )

@@ -125,7 +125,7 @@ def _now(events: Sequence[HistoryEventTypeDef]) -> datetime:
     return now
 
 
-def display_state(task: TaskState) -> str:
+def _display_state(task: TaskState) -> str:
     if task.kind == "signal" and task.state == "running":
         return "waiting for signal"
     if task.kind == "timer" and task.state in ("scheduled", "running"):
@@ -137,7 +137,7 @@ def display_state(task: TaskState) -> str:
 
 def _task_view(task: TaskState, given: Any, child: Run | None, now: datetime) -> TaskView:
     iterations = getattr(task, "iterations", getattr(task, "iteration", None))
-    shown = display_state(task)
+    shown = _display_state(task)
     end = task.ended_at or (now if task.started_at else None)
     seconds = (end - task.started_at).total_seconds() if task.started_at and end else None
     return TaskView(

@@ -28,6 +28,7 @@ def test_a_signal_whose_input_is_not_json_is_refused(site: Site) -> None:
     response = site.act(workflow_id, run_id, "signal", signal_name="Approved", input="{nope")
     assert response.status_code == 400
     assert "not valid JSON" in response.text
+    assert f'id="back" href="{site.url(workflow_id, run_id)}"' in response.text
     assert site.env.client.describe(workflow_id, run_id).status == "OPEN"
 
 
