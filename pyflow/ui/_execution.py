@@ -53,8 +53,11 @@ class TaskView:
     """The state a person reads: a signal task waiting is 'waiting for signal', a timer
     running is 'timer'; a state this page does not know keeps its own name."""
     label: str
+    """The state in words, with the attempt or iteration to come ('retrying (attempt 2)',
+    'running (iteration 2/5)')."""
     attempts: int
-    iterations: int | None
+    retried: bool
+    """More attempts than iterations: some attempt failed and was tried again."""
     duration: str
     input: Any
     output: Any
@@ -130,24 +133,22 @@ def _display_state(task: TaskState) -> str:
         return "waiting for signal"
     if task.kind == "timer" and task.state in ("scheduled", "running"):
         return "timer"
-    if task.state == "retry_wait":
-        return "retrying"
-    return str(task.state)
+    return {"retry_wait": "retrying", "repeat_wait": "repeating"}.get(task.state, task.state)
 
 
 def _task_view(task: TaskState, given: Any, child: Run | None, now: datetime) -> TaskView:
-    iterations = getattr(task, "iterations", getattr(task, "iteration", None))
     shown = _display_state(task)
     end = task.ended_at or (now if task.started_at else None)
     seconds = (end - task.started_at).total_seconds() if task.started_at and end else None
+    label = state_label(task.state, task.attempts, task.iteration, task.max_iterations)
     return TaskView(
         name=task.name,
         kind=task.kind,
         what=task.what,
         state=shown,
-        label=shown if shown in ("waiting for signal", "timer") else _label(task),
+        label=shown if shown in ("waiting for signal", "timer") else label.replace("_", " "),
         attempts=task.attempts,
-        iterations=iterations if isinstance(iterations, int) else None,
+        retried=task.attempts > max(task.iteration, 1),
         duration=duration(seconds) if seconds is not None and task.kind != "start" else "",
         input=given,
         output=task.output,
@@ -157,10 +158,6 @@ def _task_view(task: TaskState, given: Any, child: Run | None, now: datetime) ->
         started_at=task.started_at,
         ended_at=task.ended_at,
     )
-
-
-def _label(task: TaskState) -> str:
-    return state_label(task.state, task.attempts).replace("_", " ")
 
 
 def _scheduled(

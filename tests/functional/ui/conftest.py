@@ -6,6 +6,7 @@ for a signal, and a parent running a child workflow.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,6 +27,15 @@ def upper(event: Any, context: Any) -> Any:
     return str(event).upper()
 
 
+_TICKS: Counter[str] = Counter()
+
+
+def tick(event: Any, context: Any) -> int:
+    """How many times it was called with this event: a loop's body that ends on the third."""
+    _TICKS[str(event)] += 1
+    return _TICKS[str(event)]
+
+
 def definitions() -> dict[str, pyflow.Workflow]:
     ok = pyflow.Workflow("Upper", version="1")
     ok.add(pyflow.LambdaTask(name="Up", lambda_function="upper", depends_on=[ok.start_task]))
@@ -37,7 +47,13 @@ def definitions() -> dict[str, pyflow.Workflow]:
     wait.add(pyflow.LambdaTask(name="After", lambda_function="upper", depends_on=[gate]))
     parent = pyflow.Workflow("Parent", version="1")
     parent.add(pyflow.WorkflowTask(name="Kid", workflow=ok, depends_on=[parent.start_task]))
-    return {"ok": ok, "bad": bad, "wait": wait, "parent": parent}
+    loop = pyflow.Workflow("Loop", version="1")
+    counted = loop.add(pyflow.LambdaTask(name="Count", lambda_function="tick",
+                                         depends_on=[loop.start_task],
+                                         repeat_until=lambda n: n >= 3, max_iterations=5))
+    loop.add(pyflow.LambdaTask(name="Never", lambda_function="upper", depends_on=[counted],
+                               run_if=lambda n: False))
+    return {"ok": ok, "bad": bad, "wait": wait, "parent": parent, "loop": loop}
 
 
 class Site:
@@ -75,7 +91,7 @@ class Site:
 def site() -> Iterator[Site]:
     flows = definitions()
     # Real time: executions started one after another then have distinct start times.
-    lambdas = {"upper": upper, "boom": boom}
+    lambdas = {"upper": upper, "boom": boom, "tick": tick}
     with LocalEnvironment(list(flows.values()), lambdas=lambdas, virtual_time=False) as env:
         app = create_app(env.client.swf, domain=env.client.domain, workflows=flows.values(),
                          hosts=["testserver"])

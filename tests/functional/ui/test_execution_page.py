@@ -109,7 +109,7 @@ def test_a_state_the_page_does_not_know_is_drawn_neutral_with_its_name(site: Sit
     events = site.env.client.history(workflow_id, run_id)
     view = build(workflow_id, run_id, events, site.flows["ok"])
     up = next(t for t in view.tasks if t.name == "Up")
-    odd = dataclasses.replace(up, state="paused", label="paused", iterations=3)
+    odd = dataclasses.replace(up, state="paused", label="paused")
     view = dataclasses.replace(view, tasks=[odd if t is up else t for t in view.tasks])
     ui = Ui.create(site.env.client.swf, site.domain)
     module = ui.templates.get_template("_live.html").make_module(
@@ -117,7 +117,7 @@ def test_a_state_the_page_does_not_know_is_drawn_neutral_with_its_name(site: Sit
     )
     svg = str(module.dag())
     assert 'class="node kind-lambda state-paused" data-task="Up" data-state="paused"' in svg
-    assert "paused · iteration 3" in svg
+    assert '<text x="10" y="60" class="n-state">paused' in svg
 
 
 def test_a_long_history_lists_its_newest_events_and_links_to_all(site: Site) -> None:
@@ -152,3 +152,14 @@ def test_a_run_that_continued_as_new_links_to_the_next_run(site: Site) -> None:
     summary = str(ui.templates.get_template("_live.html").make_module(
         {"view": view, "domain": site.domain}).summary())
     assert f'href="/domains/{site.domain}/executions/{workflow_id}/r2/x%2B"' in summary
+
+
+def test_a_loop_shows_its_iterations_and_a_task_run_if_declined_shows_skipped(site: Site) -> None:
+    workflow_id, run_id = site.finish("loop", "loop-1")
+    html = site.http.get(site.url(workflow_id, run_id)).text
+    states = node_states(html)
+    assert states["Count"] == "completed"
+    assert states["Never"] == "skipped"
+    count_node = html.split('data-task="Count"')[1].split("</g>")[0]
+    assert "completed (iteration 3/5)" in count_node
+    assert "attempts" not in count_node  # three attempts, one per iteration: none retried
