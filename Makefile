@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(HASH)
 # The demo needs only the core and the CLI; a full install (make test) serves it too.
 DEMO_STAMP := $(VENV)/.demo-$(HASH)
 
-.PHONY: test test-unit lint typecheck pytest demo bench synth venv clean
+.PHONY: test test-unit lint typecheck pytest chromium demo bench synth venv clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,7 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python pyproject.toml
 	rm -f $(VENV)/.installed-*
-	$(BIN)/pip install --quiet -e '.[dev,cli,cdk]'
+	$(BIN)/pip install --quiet -e '.[dev,cli,cdk,ui]'
 	touch $(STAMP)
 
 $(DEMO_STAMP): $(BIN)/python pyproject.toml
@@ -35,8 +35,16 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest
 
+# Debian's Chromium for the UI's browser test (playwright drives it and downloads no browser of
+# its own). Skipped when it is there, so CI's clean machine installs it once and reruns are free.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+chromium:
+	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+
 # Everything CI runs: lint, types, and every test (unit, functional, integration, infra).
-test: lint typecheck pytest
+test: lint typecheck chromium pytest
 
 # The pure tests (model, decider, rendering): no engine, no threads; well under 30 s.
 test-unit: $(STAMP)

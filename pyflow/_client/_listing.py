@@ -19,7 +19,10 @@ from ._faults import fault_code, swf_error, unknown_domain
 
 if TYPE_CHECKING:
     from mypy_boto3_swf import SWFClient
-    from mypy_boto3_swf.type_defs import WorkflowExecutionInfoTypeDef
+    from mypy_boto3_swf.type_defs import (
+        WorkflowExecutionInfosTypeDef,
+        WorkflowExecutionInfoTypeDef,
+    )
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 CLOSE_STATUSES = ("COMPLETED", "FAILED", "CANCELED", "TERMINATED", "TIMED_OUT", "CONTINUED_AS_NEW")
@@ -120,18 +123,26 @@ def _take(infos: Iterator[WorkflowExecutionInfoTypeDef], limit: int) -> list[Any
 def _pages(
     swf: SWFClient, domain: str, flt: ExecutionFilter, *, closed: bool
 ) -> Iterator[WorkflowExecutionInfoTypeDef]:
-    call = swf.list_closed_workflow_executions if closed else swf.list_open_workflow_executions
     args: dict[str, Any] = {"domain": domain, "maximumPageSize": 1000, **flt.request(closed=closed)}
     while True:
-        try:
-            page = call(**args)
-        except ClientError as exc:
-            if fault_code(exc) == "UnknownResourceFault":
-                raise unknown_domain(domain) from exc
-            raise swf_error(exc, f"listing executions in domain {domain!r}") from exc
+        page = list_call(swf, args, closed=closed)
         # Filter again here: SWF applies one filter per call, and moto ignores some.
         yield from (info for info in page["executionInfos"] if flt.matches(info))
         token = page.get("nextPageToken")
         if not token:
             return
         args["nextPageToken"] = token
+
+
+def list_call(
+    swf: SWFClient, args: dict[str, Any], *, closed: bool
+) -> WorkflowExecutionInfosTypeDef:
+    """One page of SWF's open or closed executions list, its faults as pyflow errors."""
+    call = swf.list_closed_workflow_executions if closed else swf.list_open_workflow_executions
+    try:
+        return call(**args)
+    except ClientError as exc:
+        domain = args.get("domain")
+        if fault_code(exc) == "UnknownResourceFault":
+            raise unknown_domain(str(domain)) from exc
+        raise swf_error(exc, f"listing executions in domain {domain!r}") from exc

@@ -18,12 +18,13 @@ from ._graph_cmd import COMMANDS as graph_commands
 from ._list_cmd import COMMANDS as list_commands
 from ._local import COMMANDS as local_commands
 from ._run import COMMANDS as run_commands
+from ._ui_cmd import COMMANDS as ui_commands
 from ._workers import COMMANDS as worker_commands
 
 BROKEN_PIPE_STATUS = 141
 ORDER = (
     "run", "local", "start", "signal", "cancel", "terminate", "describe", "history", "list",
-    "graph", "register", "decider", "worker",
+    "graph", "ui", "register", "decider", "worker",
 )
 
 
@@ -121,6 +122,7 @@ def _register() -> None:
         list_commands,
         graph_commands,
         worker_commands,
+        ui_commands,
     ):
         for command in commands:
             cli.add_command(command)

@@ -19,6 +19,7 @@ from ..local._store import StoreError
 from ._errors import CliError
 from ._loading import import_module, lambda_handlers, load_object, load_workflows
 from ._options import DEFAULT_DOMAIN
+from ._ui_cmd import DEFAULT_UI_PORT, start_ui, warn_if_exposed
 from ._values import parse_mapping
 
 DEFAULT_PORT = 8765
@@ -83,6 +84,10 @@ def local() -> None:
 @click.option("--db", "db", metavar="FILE", default=None,
               help="Keep everything in this SQLite file, so a restarted server carries on "
                    "(default: in memory).")
+@click.option("--ui", "ui_port", is_flag=False, flag_value=DEFAULT_UI_PORT, default=None,
+              type=click.IntRange(0, 65535), metavar="[PORT]",
+              help=f"Also serve the web UI for the first domain (port {DEFAULT_UI_PORT} "
+                   "unless given; needs the 'ui' extra).")
 def serve(
     host: str,
     port: int,
@@ -94,6 +99,7 @@ def serve(
     poll_timeout: float,
     as_json: bool,
     db: str | None,
+    ui_port: int | None,
 ) -> None:
     """Serve SWF's API over HTTP until Ctrl-C, on the loopback interface by default.
 
@@ -128,9 +134,15 @@ def serve(
             f"cannot listen on {host}:{port}: {exc.strerror or exc}",
             "pick another --port (0 chooses a free one)",
         ) from exc
-    _announce(server.url, host, domains, handlers, workflows, as_json)
+    ui = None
+    if ui_port is not None:
+        ui = start_ui(engine.client(), domain=domains[0], host=host, port=ui_port,
+                      workflows=workflows)
+    _announce(server.url, host, domains, handlers, workflows, as_json, ui.url if ui else None)
     _wait_for_stop()
     click.echo("stopping", err=True)
+    if ui is not None:
+        ui.shutdown()
     server.shutdown()
     engine.close()
 
@@ -163,6 +175,7 @@ def _announce(
     handlers: dict[str, Any],
     workflows: list[Any],
     as_json: bool,
+    ui_url: str | None = None,
 ) -> None:
     if as_json:
         data = {
@@ -171,15 +184,19 @@ def _announce(
             "workflowTypes": [{"name": w.name, "version": w.version} for w in workflows],
             "lambdaFunctions": sorted(handlers),
         }
-        click.echo(json.dumps(data))
+        click.echo(json.dumps(data if ui_url is None else {**data, "ui": ui_url}))
     else:
         _announce_text(url, domains, handlers, workflows)
+        if ui_url is not None:
+            click.echo(f"  web UI: {ui_url}")
     if not is_loopback(url):
         click.echo(
             f"Warning: listening on {host} without authentication; anyone who can reach it "
             "can run your Lambda handlers",
             err=True,
         )
+        if ui_url is not None:
+            warn_if_exposed(ui_url, host)
     click.echo("Ctrl-C stops.", err=True)
 
 

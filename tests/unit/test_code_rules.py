@@ -14,6 +14,8 @@ MODULES = sorted(PACKAGE.rglob("*.py"))
 LATE_IMPORTS = {
     # The CLI checks that its extra is installed before importing it, to say how to install it.
     ("cli/__init__.py", "main"),
+    # So is the web UI's extra, when `pyflow ui` or `local serve --ui` serves it.
+    ("cli/_ui_cmd.py", "ui_server"),
     # pyflow.local.run is pyflow.testing.run, and pyflow.testing is built on pyflow.local.
     ("local/__init__.py", "__getattr__"),
 }
