@@ -12,6 +12,7 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass
 
+from .._workflow._budget import dependency_order
 from .._workflow._control import HANDLING_RULES
 from .._workflow._definition import Workflow
 from .._workflow._tasks import StartTask, Task
@@ -83,32 +84,8 @@ def graph_of(workflow: Workflow) -> Graph:
         deps=deps,
         rule_deps=[sum(1 for d in ds if d != 0) for ds in deps],
         dependents=[tuple(x) for x in dependents],
-        order=_topological(deps),
+        order=dependency_order(tasks),
         handled=handled,
     )
     _CACHE[workflow] = graph
     return graph
-
-
-def _topological(deps: list[tuple[int, ...]]) -> list[int]:
-    """Positions ordered so that each comes after its dependencies; a dependency named
-    before it was added can sit later in workflow order, so workflow order alone is not
-    enough. The workflow has no cycle (`Workflow.add` refuses one)."""
-    waiting = [len(set(ds)) for ds in deps]
-    users: list[list[int]] = [[] for _ in deps]
-    for i, ds in enumerate(deps):
-        for d in set(ds):
-            users[d].append(i)
-    ready = [i for i, n in enumerate(waiting) if n == 0]
-    ready.reverse()
-    order: list[int] = []
-    while ready:
-        i = ready.pop()
-        order.append(i)
-        freed = []
-        for u in users[i]:
-            waiting[u] -= 1
-            if waiting[u] == 0:
-                freed.append(u)
-        ready.extend(sorted(freed, reverse=True))
-    return order

@@ -12,10 +12,12 @@ from .._exceptions import (
     DuplicateTaskError,
     UnknownTaskError,
 )
+from ._budget import check as check_budget
+from ._budget import estimate
 from ._control import Loop, check_trigger_rule, loop, predicate
 from ._durations import MAX_DURATION
 from ._names import check_swf_name
-from ._payload import json_problem
+from ._payload import MAX_DATA, dumps, json_problem
 from ._retry import RetryPolicy, resolve
 
 
@@ -123,6 +125,12 @@ class Task:
             raise DefinitionError(
                 f"{where}: param {_short(param)} is not JSON-serialisable ({problem}); SWF "
                 "payloads are JSON"
+            )
+        size = 0 if param is UNSET else len(dumps(param))
+        if size > MAX_DATA:
+            raise DefinitionError(
+                f"{where}: param is {size} characters of JSON; SWF takes at most {MAX_DATA} "
+                "per input, so pass a reference (an S3 key, say) instead of the data"
             )
         if transform_input is not None and not callable(transform_input):
             raise DefinitionError(f"{where}: transform_input {transform_input!r} is not callable")
@@ -368,7 +376,8 @@ class Workflow:
         return task
 
     def validate(self) -> Workflow:
-        """Raise for what `add` could not check yet; called before the workflow runs."""
+        """Raise for what `add` could not check yet, and for a workflow SWF's limits cannot
+        hold (see `_budget`); called before the workflow runs."""
         if self._pending:
             missing = ", ".join(
                 f"{name!r} (needed by {', '.join(sorted(deps))})"
@@ -384,4 +393,5 @@ class Workflow:
                 f"workflow {self.name!r}, task {start.name!r}: the start task takes no run_if, "
                 "trigger_rule or repeat_until; it always runs first"
             )
+        check_budget(self, estimate(self))
         return self

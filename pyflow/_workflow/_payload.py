@@ -34,7 +34,7 @@ def encode(value: Any, *, what: str = "payload", limit: int = MAX_DATA) -> str:
     Raises TypeError/ValueError from `json` for values that are not JSON-serialisable, and
     PayloadTooLargeError for oversize results.
     """
-    text = _dumps(value)
+    text = dumps(value)
     if len(text) > limit:
         raise PayloadTooLargeError(
             f"{what} is {len(text)} characters of JSON; SWF accepts at most {limit}",
@@ -44,7 +44,7 @@ def encode(value: Any, *, what: str = "payload", limit: int = MAX_DATA) -> str:
     return text
 
 
-def _dumps(value: Any) -> str:
+def dumps(value: Any) -> str:
     """JSON text SWF can carry, or ValueError/TypeError saying why not.
 
     Two failures json itself lets through or reports badly: a value nested deeper than Python
@@ -68,7 +68,7 @@ def _dumps(value: Any) -> str:
 def json_problem(value: Any) -> str | None:
     """Why `value` cannot be an SWF payload, or None if it can."""
     try:
-        _dumps(value)
+        dumps(value)
     except (TypeError, ValueError) as exc:
         return str(exc)
     return None

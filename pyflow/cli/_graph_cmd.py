@@ -9,7 +9,10 @@ import click
 
 from .._decider import execution_state
 from .._decider._events import attributes
+from .._exceptions import PyflowError
+from .._workflow._budget import MAX_EVENTS, estimate
 from .._workflow._definition import Workflow
+from . import _render as r
 from ._errors import CliError
 from ._graph import as_data, dot, mermaid
 from ._loading import load_workflow
@@ -36,9 +39,20 @@ from ._render import to_json
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file."
 )
+@click.option(
+    "--budget",
+    is_flag=True,
+    help="Print the estimate validate() checks instead: history events, longest path, widest "
+    "rank; exit 1 if the workflow is over budget.",
+)
 @aws_options
 def graph(
-    workflow: str, fmt: str, workflow_id: str | None, run_id: str | None, output: Path | None
+    workflow: str,
+    fmt: str,
+    workflow_id: str | None,
+    run_id: str | None,
+    output: Path | None,
+    budget: bool,
 ) -> None:
     """Print the task graph of WORKFLOW (MODULE:ATTRIBUTE).
 
@@ -46,7 +60,11 @@ def graph(
       pyflow graph workflows.string_transformer:workflow > flow.mmd
       pyflow graph workflows.string_transformer:workflow --format dot | dot -Tsvg > flow.svg
       pyflow graph workflows.string_transformer:workflow --workflow-id ID --endpoint-url URL
+      pyflow graph workflows.string_transformer:workflow --budget
     """
+    if budget:
+        show_budget(load_workflow(workflow, validate=False), as_json=fmt.lower() == "json")
+        return
     definition = load_workflow(workflow)
     states: dict[str, Any] | None = None
     if workflow_id:
@@ -71,6 +89,35 @@ def graph(
                 "check that the directory exists and is writable",
             ) from None
         click.echo(f"wrote {output}", err=True)
+
+
+def show_budget(definition: Workflow, *, as_json: bool) -> None:
+    """The estimate, and whether it fits (exit 1 with the reason if not)."""
+    try:
+        definition.validate()
+        problem = None
+    except PyflowError as exc:
+        problem = str(exc)
+    found = estimate(definition)
+    if as_json:
+        click.echo(to_json({
+            "events": found.events, "maxEvents": MAX_EVENTS,
+            "longestSeconds": found.longest_seconds, "longestPath": list(found.longest_path),
+            "executionTimeout": definition.execution_timeout, "widest": found.widest,
+            "problem": problem,
+        }))
+    else:
+        r.fields([
+            ("workflow", f"{definition.name} {definition.version}"),
+            ("history events", f"about {found.events:,} of SWF's {MAX_EVENTS:,} (every attempt "
+             "succeeding, loops at max_iterations)"),
+            ("longest path", f"{r.duration(found.longest_seconds)} "
+             f"({' -> '.join(found.longest_path)}), execution_timeout "
+             f"{r.duration(definition.execution_timeout)}"),
+            ("widest rank", f"{found.widest} task{'' if found.widest == 1 else 's'}"),
+        ])
+    if problem is not None:
+        raise CliError(f"over budget: {problem}")
 
 
 def _check_type(definition: Workflow, workflow_id: str, events: list[Any]) -> None:

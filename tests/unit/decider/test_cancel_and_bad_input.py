@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 import pyflow
 from pyflow._decider import decide, execution_state
 
@@ -113,9 +115,14 @@ def test_input_that_is_not_json_serialisable_fails_the_task(swf: Any) -> None:
     assert "not JSON-serialisable" in fail_reason(step(wf, swf()))
 
 
+def test_an_oversize_param_is_refused_when_the_task_is_built() -> None:
+    with pytest.raises(pyflow.DefinitionError, match="task 'L': param is 40002 characters"):
+        pyflow.LambdaTask(name="L", lambda_function="f", param="x" * 40_000)
+
+
 def test_oversize_input_fails_the_task_saying_so(swf: Any) -> None:
     wf = pyflow.Workflow("W", "1")
-    wf.add(pyflow.LambdaTask(name="L", lambda_function="f", param="x" * 40_000))
+    wf.add(pyflow.LambdaTask(name="L", lambda_function="f", transform_input=lambda _: "x" * 40_000))
     reason = fail_reason(step(wf, swf()))
     assert "task 'L'" in reason
     assert "SWF accepts at most 32768" in reason

@@ -95,7 +95,8 @@ def test_non_json_input_is_a_task_input_error() -> None:
 
 def test_oversize_input_is_a_task_input_error() -> None:
     wf = pyflow.Workflow("W", "1")
-    t = wf.add(pyflow.LambdaTask(name="A", lambda_function="f", param="x" * 40_000))
+    t = wf.add(pyflow.LambdaTask(name="A", lambda_function="f", param="x" * 30_000,
+                                 transform_input=lambda v: v + "y" * 10_000))
     with pytest.raises(pyflow.TaskInputError, match="task 'A' input is 40002 characters"):
         encode_input(t, {})
 
