@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final, Literal, NamedTuple
 
@@ -81,6 +81,8 @@ class TaskRecord:
     one); 0 before the first attempt."""
     value: Any = UNDECODED
     """`output` decoded, once some input or test needed it."""
+    waits: dict[int, float] = field(default_factory=dict)
+    """Seconds the history's retry and repeat timers waited before each attempt they led to."""
     started_at: datetime | None = None
     ended_at: datetime | None = None
     changed_at: datetime | None = None

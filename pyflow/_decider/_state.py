@@ -68,6 +68,8 @@ class TaskState:
     wait: float | None = None
     """While in retry_wait or repeat_wait: the seconds it waits before the next attempt
     (from `changed_at`; an SWF timer waits the whole seconds above it)."""
+    waits: Mapping[int, float] = field(default_factory=dict)
+    """The seconds waited (on a retry or repeat timer) before each attempt, by attempt."""
 
     @property
     def repeats(self) -> bool:
@@ -181,4 +183,5 @@ def _task_state(
         iteration=rec.iteration,
         max_iterations=None if rec.task.loop is None else rec.task.loop.max_iterations,
         wait=rec.retry_delay if state in ("retry_wait", "repeat_wait") else None,
+        waits=dict(rec.waits),
     )

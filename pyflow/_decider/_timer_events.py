@@ -42,6 +42,7 @@ class TimerEvents(Pass):
             seconds = attrs.get("startToFireTimeout")
             if isinstance(seconds, str) and seconds.isdigit():
                 rec.retry_delay = float(seconds)  # what the timer waits, definition or not
+                rec.waits[ref.attempt] = rec.retry_delay
 
     def on_start_timer_failed(self, attrs: Mapping[str, Any], event: Event) -> None:
         timer_id = attrs.get("timerId")

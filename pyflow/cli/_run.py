@@ -94,7 +94,9 @@ class _Progress:
         if (task.name, attempt) not in self.retried:
             self.retried.add((task.name, attempt))
             moment = _changed(task, attempt, ("retry_wait",))
-            wait = getattr(task, "wait", None) if moment is not None else None
+            wait = getattr(task, "waits", {}).get(attempt + 1)
+            if wait is None and moment is not None:
+                wait = getattr(task, "wait", None)  # the timer may not have started yet
             extra = f"in {wait:.1f}s {_error(task)}" if wait else _error(task)
             self._line(moment, "retrying", task.name, extra)
 

@@ -81,6 +81,7 @@ def validate(decisions: list[dict[str, Any]]) -> None:
 # -- random workflows ---------------------------------------------------------------------
 
 
+NON_RETRYABLE = [(), ("Timeout",), ("UnhandledError", "Canceled"), ("ScheduleFailed",)]
 RULES = ["all_success"] * 4 + sorted(r.value for r in pyflow.TriggerRule)
 HANDLING = {"all_done", "all_failed", "one_failed", "none_skipped"}
 LOOPING = ("lambda", "activity", "workflow")
@@ -98,6 +99,12 @@ class Spec:
     """none, yes, no or raise."""
     loop: tuple[int, int, int] | None = None
     """(attempt at which repeat_until says yes, max_iterations, repeat_delay)."""
+    policy: tuple[int, tuple[str, ...]] | None = None
+    """A RetryPolicy instead of the shorthand: (max_attempts, non_retryable)."""
+
+    @property
+    def attempts(self) -> int:
+        return self.policy[0] if self.policy else self.retries + 1
 
 
 @st.composite
@@ -119,6 +126,9 @@ def workflows(draw: st.DrawFn, min_tasks: int = 1, max_tasks: int = 40,
             run_if=draw(st.sampled_from(["none"] * 12 + ["yes", "no", "no"]
                                         + (["raise"] if failing else []))),
         ))
+        if draw(st.integers(0, 3)) == 0:
+            specs[-1].policy = (draw(st.integers(1, 4)),
+                                draw(st.sampled_from(NON_RETRYABLE)))
         if specs[-1].kind in LOOPING and draw(st.integers(0, 4)) == 0:
             yes_at = draw(st.integers(1, 4))
             most = draw(st.integers(1, 3)) if failing else 4
@@ -144,6 +154,11 @@ def build(specs: list[Spec]) -> pyflow.Workflow:
                                   "num_retries": spec.retries,
                                   "time_between_retries": spec.delay,
                                   "trigger_rule": spec.rule, "run_if": RUN_IFS[spec.run_if]}
+        if spec.policy is not None:
+            del common["num_retries"], common["time_between_retries"]
+            common["retry"] = pyflow.RetryPolicy(
+                max_attempts=spec.policy[0], initial_interval=spec.delay,
+                non_retryable=spec.policy[1])
         if spec.loop is not None:
             yes_at, most, pause = spec.loop
             common.update(repeat_until=lambda out, k=yes_at: attempt_of(out) >= k,
@@ -264,7 +279,7 @@ class Oracle:
         self.iterations.setdefault(task.name, 1)
 
     def attempt_ended(self, name: str, ok: bool, *, counted: bool = True,
-                      output: Any = None) -> None:
+                      output: Any = None, names: tuple[str, ...] = ()) -> None:
         self.attempt_open.discard(name)
         spec = self.spec(name)
         if ok:
@@ -277,7 +292,8 @@ class Oracle:
                 self.failures[name] = 0
         elif counted:
             self.failures[name] = self.failures.get(name, 0) + 1
-            if self.failures[name] > spec.retries:
+            barred = spec.policy is not None and set(names) & set(spec.policy[1])
+            if self.failures[name] >= spec.attempts or barred:
                 self.state[name] = "failed"
 
 
@@ -359,8 +375,16 @@ def happen(swf: Swf, oracle: Oracle, what: tuple[str, str], outcome: int) -> Non
             swf.child_closed(ident, "ChildWorkflowExecutionCompleted", result=json.dumps(ident))
         else:
             swf.child_closed(ident, closes[outcome - 4])
-    oracle.attempt_ended(name, ok, output=ident)
+    oracle.attempt_ended(name, ok, output=ident,
+                         names=() if ok else FAILURE_NAMES[kind][outcome - 4])
 
+
+# The error names each simulated failure carries (see the README's table).
+FAILURE_NAMES = {
+    "lambda": [("UnhandledError",), ("Timeout",), ("ScheduleFailed", "ASSUME_ROLE_FAILED")],
+    "activity": [("ValueError",), ("Timeout",), ("Canceled",)],
+    "child": [("ChildWorkflowFailed",), ("Timeout",), ("Terminated",)],
+}
 
 REJECTIONS = {
     "ScheduleLambdaFunction": ("id", "ID_ALREADY_IN_USE", "LAMBDA_FUNCTION_CREATION_RATE_EXCEEDED"),
@@ -388,7 +412,8 @@ def rejected(oracle: Oracle, reject: dict[str, str]) -> None:
         if ident.endswith(("#retry", "#repeat", "#wake")):
             continue  # the decider goes ahead without the wait / gets woken by the event
         name = task_of(ident)
-        oracle.attempt_ended(name, False, counted=not cause.endswith("_RATE_EXCEEDED"))
+        oracle.attempt_ended(name, False, counted=not cause.endswith("_RATE_EXCEEDED"),
+                             names=("ScheduleFailed", cause))
 
 
 def respond(data: st.DataObject, swf: Swf, oracle: Oracle, decisions: list[dict[str, Any]],
