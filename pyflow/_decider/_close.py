@@ -11,6 +11,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from .._workflow._payload import MAX_DATA, MAX_REASON, truncate
+from ._errors import error_fields
 from ._history import History
 from ._records import TaskRecord
 
@@ -62,7 +63,11 @@ def fail_task(history: History, rec: TaskRecord) -> list[DecisionTypeDef]:
     details = {
         "task": rec.name,
         "attempts": rec.attempt,
-        "error": {"reason": reason, "details": error.details if error is not None else None},
+        "error": {
+            "reason": reason,
+            **error_fields(error),
+            "details": error.details if error is not None else None,
+        },
     }
     return fail(history, summary, details)
 

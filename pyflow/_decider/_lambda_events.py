@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from .._workflow._retry import TIMEOUT
+from ._errors import json_object
 from ._ids import parse_control, parse_id
 from ._pass import Event, Pass, event_id
 from ._records import TaskError, refused
@@ -72,19 +72,11 @@ def _lambda_names(reason: object, details: object) -> tuple[str, ...]:
     """SWF's reason ('UnhandledError') and the error type the handler raised, as Lambda
     reports it in the details."""
     names = [str(reason or "UnhandledError")]
-    payload = _json_object(details)
+    payload = json_object(details)
     kind = payload.get("errorType") if payload is not None else None
     if isinstance(kind, str) and kind:
         names.append(kind)
     return tuple(names)
-
-
-def _json_object(text: object) -> dict[str, Any] | None:
-    try:
-        payload = json.loads(text) if isinstance(text, str) else None
-    except ValueError:
-        return None
-    return payload if isinstance(payload, dict) else None
 
 
 def _lambda_reason(reason: object, details: object) -> str:
@@ -92,7 +84,7 @@ def _lambda_reason(reason: object, details: object) -> str:
     so the failure says what went wrong without digging into the details (unless the reason
     already says it, as the embedded engine's 'ResultTooLarge: ...' does)."""
     text = str(reason or "Lambda function failed")
-    payload = _json_object(details)
+    payload = json_object(details)
     if payload is not None:
         kind, message = payload.get("errorType"), payload.get("errorMessage")
         said = ": ".join(str(x) for x in (kind, message) if x not in (None, ""))

@@ -87,7 +87,8 @@ def test_lambda_failure_reason_includes_the_error_lambda_reported(swf: Any) -> N
     h.decision_task()
     reason, details = failure_of(step(wf, h))
     assert reason == "task 'L' failed after 1 attempt: UnhandledError (KeyError: 'k')"
-    assert details["error"] == {"reason": "UnhandledError (KeyError: 'k')", "details": payload}
+    assert details["error"] == {"reason": "UnhandledError (KeyError: 'k')", "type": "KeyError",
+                                "message": "'k'", "traceback": None, "details": payload}
 
 
 def test_lambda_failure_reason_does_not_repeat_an_error_it_already_holds(swf: Any) -> None:
