@@ -6,6 +6,7 @@ from ._client import DEFAULT_DOMAIN, Client, as_client
 from ._factory import default_client, swf_client
 from ._functions import (
     cancel_workflow,
+    complete_signal,
     ensure_activity_registered,
     ensure_domain_registered,
     ensure_workflow_registered,
@@ -24,6 +25,7 @@ __all__ = [
     "Outcome",
     "as_client",
     "cancel_workflow",
+    "complete_signal",
     "default_client",
     "ensure_activity_registered",
     "ensure_domain_registered",

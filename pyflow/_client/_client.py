@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from .._exceptions import ArgumentTypeError
 from .._workflow._activity import Activity
 from .._workflow._definition import Workflow
+from .._workflow._tokens import decode_token
 from . import _executions, _listing, _outcome, _register
 from ._factory import default_client
 from ._outcome import Outcome
@@ -122,6 +123,15 @@ class Client:
             input=input,
             run_id=run_id,
         )
+
+    def complete_signal(self, token: str, input: Any = None) -> None:
+        """Send the signal a SignalTask's notifier was given `token` for (to the domain the
+        token names, which may differ from this client's)."""
+        target = decode_token(token)
+        client = self if target.domain in (None, self.domain) else Client(
+            self.swf, domain=target.domain
+        )
+        client.signal(target.workflow_id, target.signal_name, input)
 
     def cancel(self, workflow_id: str, *, run_id: str | None = None) -> None:
         """Ask an open execution to cancel: its decider cancels open work, then closes it."""

@@ -106,6 +106,14 @@ def signal_workflow(
     as_client(client, domain).signal(workflow_id, signal_name, input, run_id=run_id)
 
 
+def complete_signal(
+    token: str, input: Any = None, *, client: Client | SWFClient | None = None
+) -> None:
+    """Send the signal a SignalTask's notifier received `token` for, with `input` (any JSON
+    value) as the task's output. The token names the domain, workflow id and signal name."""
+    as_client(client, None).complete_signal(token, input)
+
+
 def cancel_workflow(
     *,
     domain: str,

@@ -27,6 +27,7 @@ from .._exceptions import PayloadTooLargeError, PyflowError
 from .._workflow._definition import Workflow
 from .._workflow._inputs import workflow_output
 from .._workflow._payload import MAX_DATA, encode
+from .._workflow._tasks import SignalTask
 from . import _close, _schedule
 from ._graph import discovery_graph, graph_of
 from ._history import History
@@ -49,14 +50,18 @@ def replay(
     workflow: Workflow | None,
     events: Sequence[HistoryEventTypeDef],
     execution: WorkflowExecutionTypeDef | None = None,
+    domain: str | None = None,
 ) -> History:
-    """The history pass, with the parent's workflowId and runId used for child workflow ids;
-    without the definition (`workflow` None), over the tasks the history itself names."""
+    """The history pass, with the parent's workflowId and runId used for child workflow ids
+    and, with the domain, for the context tasks are given; without the definition
+    (`workflow` None), over the tasks the history itself names."""
     graph = discovery_graph() if workflow is None else graph_of(workflow)
     mapped = cast(Sequence[Mapping[str, Any]], events)
     parent_id = _text(execution.get("workflowId")) if execution else None
     run_id = _text(execution.get("runId")) if execution else None
-    return History(graph, parent_id, run_id, discover=workflow is None).replay(mapped)
+    history = History(graph, parent_id, run_id, discover=workflow is None)
+    history.domain = domain
+    return history.replay(mapped)
 
 
 def _definition(history: History) -> Workflow:
@@ -75,8 +80,12 @@ def decide(
     events: Sequence[HistoryEventTypeDef],
     *,
     execution: WorkflowExecutionTypeDef | None = None,
+    domain: str | None = None,
 ) -> list[DecisionTypeDef]:
     """The decisions for the next RespondDecisionTaskCompleted (at most 100).
+
+    `execution` (workflowId, runId) and `domain` are what the decision task was polled for;
+    they name child workflows and fill the context of tasks with `pass_context`.
 
     Pure and deterministic; never raises: a definition or history it cannot handle becomes a
     FailWorkflowExecution decision with a reason that says what was wrong.
@@ -84,7 +93,7 @@ def decide(
     if not events:
         return []
     try:
-        history = replay(workflow, events, execution)
+        history = replay(workflow, events, execution, domain)
     except PyflowError as exc:
         return _fail_unhandled(f"workflow definition is invalid: {exc}", exc)
     except Exception as exc:  # a bug or a history beyond repair: fail clearly, never crash
@@ -184,21 +193,18 @@ class _Planner:
     def _consider(self, rec: TaskRecord) -> None:
         """Add the decision `rec` needs now, if any."""
         kind = rec.task.kind
+        if isinstance(rec.task, SignalTask):
+            self._consider_signal(rec, rec.task)
+            return
         if kind not in _SCHEDULED_KINDS:
-            return  # the start task and signal tasks complete from history alone
+            return  # the start task completes from history alone
         if rec.phase == "waiting":
             if not rec.ready:
                 return
         elif rec.phase not in ("retry_wait", "repeat_wait"):
             return
         elif rec.retry_delay > 0 and rec.retry_timer != "fired":
-            if rec.retry_timer == "none" and self._room("timer"):
-                role: TimerRole = "retry" if rec.phase == "retry_wait" else "repeat"
-                seconds = math.ceil(rec.retry_delay)  # SWF timers take whole seconds
-                self.decisions.append(
-                    _schedule.retry_timer(rec.task, rec.attempt + 1, seconds, role)
-                )
-                self.open["timer"] += 1
+            self._wait(rec)
             return
         if not self._room(kind):
             return
@@ -220,6 +226,37 @@ class _Planner:
             )
         )
         self.open[kind] += 1
+
+    def _wait(self, rec: TaskRecord) -> None:
+        """Start the timer before a retry or the next iteration, if not started yet."""
+        if rec.retry_timer == "none" and self._room("timer"):
+            role: TimerRole = "retry" if rec.phase == "retry_wait" else "repeat"
+            seconds = math.ceil(rec.retry_delay)  # SWF timers take whole seconds
+            self.decisions.append(_schedule.retry_timer(rec.task, rec.attempt + 1, seconds, role))
+            self.open["timer"] += 1
+
+    def _consider_signal(self, rec: TaskRecord, task: SignalTask) -> None:
+        """A signal task completes from history alone; pyflow only calls its notifier and
+        starts its deadline, for each attempt (a later one after a retry wait)."""
+        if rec.phase == "running" and rec.attempt:
+            attempt = rec.attempt
+        elif rec.phase == "retry_wait":
+            if rec.retry_delay > 0 and rec.retry_timer != "fired":
+                self._wait(rec)
+                return
+            attempt = rec.attempt + 1
+        else:
+            return
+        notifier = task.notifier
+        if notifier is not None and rec.notified < attempt and self._room(notifier.kind):
+            text = self.history.callback_of(rec, attempt, self.history.last_event)
+            if text is None:
+                return  # it failed for good: its dependents have been told
+            self.decisions.append(_schedule.notifier(task, attempt, text))
+            self.open[notifier.kind] += 1
+        if task.timeout is not None and rec.deadline < attempt and self._room("timer"):
+            self.decisions.append(_schedule.retry_timer(task, attempt, task.timeout, "timeout"))
+            self.open["timer"] += 1
 
     def _room(self, kind: str) -> bool:
         """True if one more decision of `kind` fits; notes when the batch limit is hit."""

@@ -17,11 +17,12 @@ from collections import deque
 from collections.abc import Mapping
 from typing import Any
 
-from .._exceptions import TaskInputError
+from .._exceptions import PayloadTooLargeError, TaskInputError
 from .._workflow._control import Loop
-from .._workflow._inputs import assemble_input, encode_input
-from .._workflow._payload import MAX_DATA, decode, truncate
+from .._workflow._inputs import assemble_input, build_input, encode_input
+from .._workflow._payload import MAX_DATA, decode, dumps, encode, truncate
 from .._workflow._tasks import SignalTask
+from .._workflow._tokens import encode_token
 from ._graph import Graph
 from ._records import ENDED, MAX_THROTTLES, UNDECODED, Phase, TaskError, TaskRecord
 from ._rules import verdict
@@ -49,6 +50,8 @@ class Flow:
         self.run_id: str | None = None
         self.parent_id: str | None = None
         """The execution's runId and workflowId, when known: retry jitter derives from them."""
+        self.domain: str | None = None
+        """The domain the decision task came from, for the context tasks ask for."""
         self._ended_queue: deque[TaskRecord] = deque()
         self._draining = False
 
@@ -253,12 +256,52 @@ class Flow:
         task = rec.task
         if task.kind == "workflow" and task.loop is not None and rec.iteration >= 1:
             if rec.phase == "repeat_wait" or rec.iteration >= 2:
-                return rec.output or "null"  # a child loop: the last output is the next input
+                # a child loop: the last output is the next input
+                if not task.pass_context:
+                    return rec.output or "null"
+                wrapped = {"input": decode(rec.output), "context": self.context(rec)}
+                return dumps(wrapped)
+        context = self.context(rec) if task.pass_context else None
         try:
-            return encode_input(task, self.dependency_values(rec))
+            return encode_input(task, self.dependency_values(rec), context=context)
         except TaskInputError as exc:
             self.fail_now(rec, TaskError(str(exc), exc.details), event)
             return None
+
+    def callback_of(self, rec: TaskRecord, attempt: int, event: Event | None) -> str | None:
+        """The JSON a signal task's notifier receives: where to send the signal, as fields
+        and as one token, and the task's own input. None if it cannot be built (the task has
+        failed for good)."""
+        task = rec.task
+        assert isinstance(task, SignalTask)
+        workflow_id = self.parent_id or ""
+        callback = {
+            "domain": self.domain,
+            "workflow_id": workflow_id,
+            "run_id": self.run_id,
+            "signal_name": task.signal_name,
+            "token": encode_token(self.domain, workflow_id, task.signal_name),
+            "attempt": attempt,
+        }
+        try:
+            callback["input"] = build_input(task, self.dependency_values(rec))
+            return encode(callback, what=f"task {rec.name!r} notifier input", limit=MAX_DATA)
+        except TaskInputError as exc:
+            self.fail_now(rec, TaskError(str(exc), exc.details), event)
+        except (TypeError, ValueError, PayloadTooLargeError) as exc:
+            reason = f"task {rec.name!r}: the notifier's input cannot be sent: {exc}"
+            self.fail_now(rec, TaskError(reason), event)
+        return None
+
+    def context(self, rec: TaskRecord) -> dict[str, Any]:
+        """Where the next attempt of `rec` runs: what an external system needs to find it."""
+        return {
+            "domain": self.domain,
+            "workflow_id": self.parent_id,
+            "run_id": self.run_id,
+            "task": rec.name,
+            "attempt": rec.attempt + 1,
+        }
 
     def settle(self, event: Event | None) -> None:
         """Fail now each task that fired but whose input cannot be built, as the decider

@@ -13,6 +13,9 @@ TimerTask              ``timerId`` ``N#k``           ``Sleep#1``
 retry back-off timer   ``timerId`` ``N#k#retry``     ``resize#2#retry`` (waits before attempt 2)
 repeat delay timer     ``timerId`` ``N#k#repeat``    ``poll#4#repeat`` (waits before attempt 4,
                                                    the first of the next iteration)
+signal task deadline   ``timerId`` ``N#k#timeout``   ``Approve#1#timeout`` (during attempt 1)
+signal task notifier   Lambda ``id`` or ``activityId``  ``Approve#1#notify`` (hands out its token)
+                       ``N#k#notify``
 wake-up timer          ``timerId`` ``j#wake``        ``1#wake`` (j counts wake-ups from 1)
 child workflow         ``workflowId`` ``P#N#k#h``    ``order-17#Ship#1#3f2a9c01``
 =====================  ==========================  ===========================================
@@ -55,8 +58,17 @@ REPEAT_SUFFIX: Final = "#repeat"
 WAKE_SUFFIX: Final = "#wake"
 RUN_HASH_LENGTH: Final = 8
 
-TimerRole = Literal["task", "retry", "repeat", "wake"]
-_WAITS: Final = {RETRY_SUFFIX: "retry", REPEAT_SUFFIX: "repeat"}
+TIMEOUT_SUFFIX: Final = "#timeout"
+NOTIFY_SUFFIX: Final = "#notify"
+TimerRole = Literal["task", "retry", "repeat", "timeout", "notify", "wake"]
+"""What an id names: a task's attempt, the timers around it (a retry or repeat wait before it,
+a signal task's deadline during it), a signal task's notifier call, or a wake-up."""
+_WAITS: Final = {
+    RETRY_SUFFIX: "retry",
+    REPEAT_SUFFIX: "repeat",
+    TIMEOUT_SUFFIX: "timeout",
+    NOTIFY_SUFFIX: "notify",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,10 +86,12 @@ def task_id(name: str, attempt: int) -> str:
     return f"{name}#{attempt}"
 
 
-def retry_timer_id(name: str, attempt: int, role: TimerRole = "retry") -> str:
+def part_id(name: str, attempt: int, role: TimerRole = "retry") -> str:
     """The timer that waits before `attempt` (the next one) of a task: a retry back-off, or
-    the delay before a repeating task's next iteration."""
-    return f"{name}#{attempt}{REPEAT_SUFFIX if role == 'repeat' else RETRY_SUFFIX}"
+    the delay before a repeating task's next iteration; or (`role` 'timeout') a signal
+    task's deadline during `attempt`, and ('notify') the id of its notifier call."""
+    suffix = next(k for k, v in _WAITS.items() if v == role)
+    return f"{name}#{attempt}{suffix}"
 
 
 def wake_timer_id(number: int) -> str:
@@ -86,7 +100,9 @@ def wake_timer_id(number: int) -> str:
 
 def control(name: str, attempt: int, role: TimerRole = "task") -> str:
     value: dict[str, Any] = {"task": name, "attempt": attempt}
-    if role != "task":
+    if role == "notify":
+        value["part"] = role  # not a timer: the Lambda or activity that hands out a token
+    elif role != "task":
         value["timer"] = role
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
@@ -131,7 +147,11 @@ def parse_control(value: object) -> Ref | None:
     if timer == "wake":
         return Ref("wake", "", attempt)
     task = data.get("task")
-    if timer not in ("task", "retry", "repeat") or not isinstance(task, str) or not task:
+    if data.get("part") == "notify":
+        timer = "notify"
+    if timer not in ("task", "retry", "repeat", "timeout", "notify"):
+        return None
+    if not isinstance(task, str) or not task:
         return None
     return Ref(timer, task, attempt)
 

@@ -49,6 +49,8 @@ class Pass(Flow):
         self.open_activities: dict[int, str] = {}  # scheduledEventId -> activityId
         self.cancel_requested_activities: set[str] = set()
         self.open_lambdas: set[int] = set()
+        self.notifiers: set[int] = set()
+        """scheduledEventIds of signal tasks' notifier calls (Lambda or activity)."""
         self.open_timers: dict[str, Ref] = {}
         self.open_children: dict[int, list[str | None]] = {}  # initiatedEventId -> [id, runId]
         self.cancel_requested_children: set[str] = set()

@@ -81,6 +81,9 @@ class TaskRecord:
     one); 0 before the first attempt."""
     value: Any = UNDECODED
     """`output` decoded, once some input or test needed it."""
+    notified: int = 0
+    deadline: int = 0
+    """Signal tasks: the latest attempt whose notifier call and deadline timer were issued."""
     waits: dict[int, float] = field(default_factory=dict)
     """Seconds the history's retry and repeat timers waited before each attempt they led to."""
     started_at: datetime | None = None

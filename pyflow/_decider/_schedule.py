@@ -7,9 +7,16 @@ registered by pyflow or by anyone else.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from .._workflow._tasks import ActivityTask, LambdaTask, Task, TimerTask, WorkflowTask
+from .._workflow._tasks import (
+    ActivityTask,
+    LambdaTask,
+    SignalTask,
+    Task,
+    TimerTask,
+    WorkflowTask,
+)
 from . import _ids
 
 if TYPE_CHECKING:
@@ -58,11 +65,24 @@ def retry_timer(
     return {
         "decisionType": "StartTimer",
         "startTimerDecisionAttributes": {
-            "timerId": _ids.retry_timer_id(task.name, attempt, role),
+            "timerId": _ids.part_id(task.name, attempt, role),
             "startToFireTimeout": str(delay),
             "control": _ids.control(task.name, attempt, role),
         },
     }
+
+
+def notifier(task: SignalTask, attempt: int, input_text: str) -> DecisionTypeDef:
+    """The call to a signal task's notifier during `attempt`: its Lambda function or
+    activity, under the signal task's ids with '#notify'."""
+    assert task.notifier is not None
+    decision = attempt_decision(task.notifier, attempt, input_text, parent_id="", lambda_role=None)
+    attrs: Any = next(v for k, v in decision.items() if k != "decisionType")
+    attrs["activityId" if "activityId" in attrs else "id"] = _ids.part_id(
+        task.name, attempt, "notify"
+    )
+    attrs["control"] = _ids.control(task.name, attempt, "notify")
+    return decision
 
 
 def wake_timer(number: int) -> DecisionTypeDef:

@@ -7,14 +7,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from ._ids import Ref, parse_control, parse_id
-from ._pass import Event, Pass, text_id
+from ._pass import Event, text_id
 from ._records import Phase, TaskError, TaskRecord, refused
+from ._signal_events import SignalEvents
 
 _WAIT_PHASE: dict[str, Phase] = {"retry": "retry_wait", "repeat": "repeat_wait"}
 """The phase a task is in while a timer of each role makes it wait for its next attempt."""
+_KIND: dict[str, str | None] = {"task": "timer", "timeout": "signal", "notify": "signal"}
+"""The task kind a timer of each role belongs to (None: any kind retries or repeats)."""
 
 
-class TimerEvents(Pass):
+class TimerEvents(SignalEvents):
     def on_timer_started(self, attrs: Mapping[str, Any], event: Event) -> None:
         timer_id = text_id(attrs, "timerId")
         ref = parse_control(attrs.get("control")) or parse_id(timer_id)
@@ -22,13 +25,19 @@ class TimerEvents(Pass):
             self.open_timers[str(timer_id)] = ref
             self.wake_timers = max(self.wake_timers, ref.attempt)
             return
-        kind = "timer" if ref is not None and ref.role == "task" else None
+        kind = _KIND.get(ref.role) if ref is not None else None
         rec = self._record(ref, kind, event, f"timerId {timer_id!r}", attrs)
         if rec is None or ref is None:
+            return
+        if ref.role == "notify":
+            self._problem(event, f"timerId {timer_id!r} names a notifier, not a timer")
             return
         self.open_timers[str(timer_id)] = ref
         if ref.role == "task":
             self._issue(rec, ref.attempt, event, "running")
+            return
+        if ref.role == "timeout":
+            self.deadline_started(rec, ref, event)
             return
         wait = _WAIT_PHASE[ref.role]
         was = "failed" if ref.role == "retry" else "completed"
@@ -49,10 +58,10 @@ class TimerEvents(Pass):
         ref = parse_id(timer_id)
         if ref is not None and ref.role == "wake":
             return
-        kind = "timer" if ref is not None and ref.role == "task" else None
+        kind = _KIND.get(ref.role) if ref is not None else None
         rec = self._record(ref, kind, event, f"timerId {timer_id!r}", attrs)
-        if rec is None or ref is None:
-            return
+        if rec is None or ref is None or ref.role in ("timeout", "notify"):
+            return  # a deadline that could not start: the task waits without one
         cause = str(attrs.get("cause"))
         if ref.role in _WAIT_PHASE:
             # The wait could not start: go ahead without it rather than stall.
@@ -72,7 +81,10 @@ class TimerEvents(Pass):
         if ref.role == "wake":
             return
         rec = self.records[self.graph.index[ref.task]]
-        if ref.role in _WAIT_PHASE:
+        if ref.role == "timeout":
+            if event["eventType"] == "TimerFired":
+                self.deadline_passed(rec, ref, event)
+        elif ref.role in _WAIT_PHASE:
             if rec.phase == _WAIT_PHASE[ref.role] and ref.attempt == rec.attempt + 1:
                 rec.retry_timer = "fired"
         elif ref.attempt == rec.attempt and rec.phase == "running":

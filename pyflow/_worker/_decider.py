@@ -185,7 +185,9 @@ class _DeciderLoop:
     ) -> list[DecisionTypeDef]:
         events: list[HistoryEventTypeDef] = task["events"]
         try:
-            decisions = _decider.decide(workflow, events, execution=task["workflowExecution"])
+            decisions = _decider.decide(
+                workflow, events, execution=task["workflowExecution"], domain=self.domain
+            )
         except Exception as exc:  # a decider bug must fail one execution, not the loop
             self.stats.errors += 1
             log.exception("deciding failed; failing the execution")

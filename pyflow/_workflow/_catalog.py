@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from .._exceptions import ArgumentTypeError, PyflowError
 from ._activity import Activity
-from ._definition import Workflow
-from ._tasks import ActivityTask, LambdaTask, WorkflowTask
+from ._definition import Task, Workflow
+from ._tasks import ActivityTask, LambdaTask, SignalTask, WorkflowTask
 
 TypeKey = tuple[str, str]
 """(name, version) of an SWF workflow or activity type."""
@@ -128,7 +128,7 @@ def activity_uses(workflows: Workflow | Iterable[Workflow]) -> dict[TypeKey, Act
     """
     uses: dict[TypeKey, ActivityUse] = {}
     for workflow in _walk(as_workflow_list(workflows)):
-        for task in workflow.tasks:
+        for task in _scheduled(workflow):
             if not isinstance(task, ActivityTask):
                 continue
             key = (task.activity_type, task.activity_version)
@@ -148,10 +148,17 @@ def lambda_functions(workflows: Workflow | Iterable[Workflow]) -> list[str]:
     names = (
         task.lambda_function
         for workflow in _walk(as_workflow_list(workflows))
-        for task in workflow.tasks
+        for task in _scheduled(workflow)
         if isinstance(task, LambdaTask)
     )
     return list(dict.fromkeys(names))
+
+
+def _scheduled(workflow: Workflow) -> list[Task]:
+    """The workflow's tasks and the notifiers its signal tasks call: all that SWF runs."""
+    tasks: list[Task] = list(workflow.tasks)
+    tasks += [t.notifier for t in workflow.tasks if isinstance(t, SignalTask) and t.notifier]
+    return tasks
 
 
 def decider_task_lists(workflows: Workflow | Iterable[Workflow], default: str) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, ClassVar, Final, Literal, TypedDict, TypeVar
+from typing import Any, ClassVar, Final, Literal, TypeVar
 
 from .._exceptions import (
     CycleError,
@@ -44,45 +44,23 @@ class _Unset:
 UNSET: Final = _Unset()
 
 
-class _RequiredTaskOptions(TypedDict):
-    # Required keys come from a total base class, not Required[...]: with postponed
-    # annotations TypedDict cannot see Required at run time and would call `name` optional.
-    name: str
-    """Unique in the workflow; it also names the task in SWF ids and in dependents' inputs."""
-
-
-class TaskOptions(_RequiredTaskOptions, total=False):
-    """The options every task kind takes, declared once so each constructor's `**options` is
-    checked key by key (a misspelled option is a type error, and a TypeError at run time)."""
-
-    depends_on: Sequence[Task | str]
-    """Tasks (or names of tasks added later) that must finish first; default none."""
-    param: Any
-    """A JSON value passed to the task as part of its input; default none."""
-    transform_input: Callable[[Any], Any] | None
-    """Called with the assembled input; its result is what the task receives."""
-    num_retries: int
-    """Attempts after the first one fails; default 0."""
-    time_between_retries: float
-    """Seconds between attempts; default 0."""
-    run_if: Callable[[Any], bool] | None
-    """Called with the assembled input when the trigger rule is met; False skips the task."""
-    trigger_rule: str
-    """When the task runs given how its dependencies ended: a `TriggerRule` name; default
-    'all_success'."""
-
-
-class ExecutingTaskOptions(TaskOptions, total=False):
-    """The options of tasks that run something (Lambda, activity, child workflow)."""
-
-    repeat_until: Callable[[Any], bool] | None
-    """Called with each iteration's output; while it is false the task runs again."""
-    max_iterations: int | None
-    """The most iterations a repeating task may run; required with `repeat_until`."""
-    repeat_delay: float
-    """Seconds between iterations; default 0."""
-    retry: RetryPolicy | None
-    """How failed attempts are retried; instead of `num_retries`/`time_between_retries`."""
+def _check_sources(where: str, depends_on: Sequence[object], param: Any) -> None:
+    """What a task's input is built from: dependencies, and a param SWF can carry."""
+    for dep in depends_on:
+        if not isinstance(dep, (Task, str)):
+            raise DefinitionError(f"{where}: depends_on holds {dep!r}; give tasks or task names")
+    problem = None if param is UNSET else json_problem(param)
+    if problem is not None:
+        raise DefinitionError(
+            f"{where}: param {_short(param)} is not JSON-serialisable ({problem}); SWF "
+            "payloads are JSON"
+        )
+    size = 0 if param is UNSET else len(dumps(param))
+    if size > MAX_DATA:
+        raise DefinitionError(
+            f"{where}: param is {size} characters of JSON; SWF takes at most {MAX_DATA} "
+            "per input, so pass a reference (an S3 key, say) instead of the data"
+        )
 
 
 class Task:
@@ -109,29 +87,14 @@ class Task:
         max_iterations: int | None = None,
         repeat_delay: float = 0,
         retry: RetryPolicy | None = None,
+        pass_context: bool = False,
     ) -> None:
         problem_name = name if isinstance(name, str) else repr(name)
         where = f"task {problem_name!r}"
         check_swf_name(name, "task name", max_length=TASK_NAME_MAX)
         if isinstance(depends_on, (str, Task)):
             depends_on = [depends_on]
-        for dep in depends_on:
-            if not isinstance(dep, (Task, str)):
-                raise DefinitionError(
-                    f"{where}: depends_on holds {dep!r}; give tasks or task names"
-                )
-        problem = None if param is UNSET else json_problem(param)
-        if problem is not None:
-            raise DefinitionError(
-                f"{where}: param {_short(param)} is not JSON-serialisable ({problem}); SWF "
-                "payloads are JSON"
-            )
-        size = 0 if param is UNSET else len(dumps(param))
-        if size > MAX_DATA:
-            raise DefinitionError(
-                f"{where}: param is {size} characters of JSON; SWF takes at most {MAX_DATA} "
-                "per input, so pass a reference (an S3 key, say) instead of the data"
-            )
+        _check_sources(where, depends_on, param)
         if transform_input is not None and not callable(transform_input):
             raise DefinitionError(f"{where}: transform_input {transform_input!r} is not callable")
         self.transform_input = transform_input
@@ -144,6 +107,9 @@ class Task:
         self.loop: Loop | None = loop(
             repeat_until, max_iterations, repeat_delay, where, loops=self.loops, kind=self.kind
         )
+        if not isinstance(pass_context, bool):
+            raise DefinitionError(f"{where}: pass_context must be True or False")
+        self.pass_context = pass_context
         self.name: str = name
         self.depends_on: tuple[Task | str, ...] = tuple(depends_on)
         self.param: Any = param

@@ -52,12 +52,17 @@ def build_input(task: Task, outputs: Mapping[str, Any]) -> Any:
         ) from exc
 
 
-def encode_input(task: Task, outputs: Mapping[str, Any]) -> str:
-    """The JSON text sent to `task`, within SWF's size limit.
+def encode_input(
+    task: Task, outputs: Mapping[str, Any], *, context: Mapping[str, Any] | None = None
+) -> str:
+    """The JSON text sent to `task`, within SWF's size limit; with `context` (a task with
+    `pass_context`), {'input': <the input>, 'context': context}.
 
     Raises TaskInputError if the input is not JSON or too large; both are permanent.
     """
     value = build_input(task, outputs)
+    if context is not None:
+        value = {"input": value, "context": dict(context)}
     try:
         return encode(value, what=f"task {task.name!r} input", limit=MAX_DATA)
     except (TypeError, ValueError) as exc:

@@ -12,17 +12,10 @@ from typing import Final, Unpack
 
 from .._exceptions import DefinitionError, DefinitionTypeError, InvalidNameError
 from ._activity import Activity
-from ._definition import (
-    UNSET,
-    ExecutingTaskOptions,
-    StartTask,
-    Task,
-    TaskKind,
-    TaskOptions,
-    Workflow,
-)
+from ._definition import UNSET, StartTask, Task, TaskKind, Workflow
 from ._durations import MAX_DURATION, optional_seconds, whole_seconds
 from ._names import check_swf_name, lambda_name_problem
+from ._options import ExecutingTaskOptions, TaskOptions
 
 __all__ = [
     "MAX_DURATION",
@@ -217,17 +210,48 @@ class SignalTask(Task):
     """Waits for a signal sent to the execution; its output is the signal's input.
 
     A signal received at any time counts, even before the dependencies are done, and every
-    SignalTask of one name takes the input of the first signal of that name.
+    SignalTask of one name takes the input of the first signal of that name. With `notify`
+    (a Lambda function name or an `@pyflow.activity`), pyflow calls it once the task starts
+    waiting, with a callback saying where to send the signal (and a token that says it in one
+    string); with `timeout`, the task fails if no signal comes within that many seconds.
     """
 
     kind = "signal"
 
-    def __init__(self, *, signal_name: str | None = None, **options: Unpack[TaskOptions]) -> None:
+    def __init__(
+        self,
+        *,
+        signal_name: str | None = None,
+        notify: str | Activity | None = None,
+        timeout: int | None = None,
+        **options: Unpack[TaskOptions],
+    ) -> None:
         super().__init__(**options)
         where = f"task {self.name!r}"
         self.signal_name: str = check_swf_name(
             self.name if signal_name is None else signal_name, f"{where}: signal_name"
         )
+        self.timeout = optional_seconds(timeout, f"{where}: timeout")
+        """Seconds to wait for the signal in each attempt; None waits for ever."""
+        self.notifier: LambdaTask | ActivityTask | None = _notifier(where, self.name, notify)
+        """The task pyflow runs to hand out the callback (never added to the workflow: its
+        ids are the signal task's, with '#notify')."""
+
+
+def _notifier(where: str, name: str, notify: object) -> LambdaTask | ActivityTask | None:
+    if notify is None:
+        return None
+    if isinstance(notify, Activity):
+        return ActivityTask(name=name, activity=notify)
+    if isinstance(notify, str):
+        problem = lambda_name_problem(notify)
+        if problem:
+            raise InvalidNameError(f"{where}: notify {notify!r} {problem}")
+        return LambdaTask(name=name, lambda_function=notify)
+    raise DefinitionTypeError(
+        f"{where}: notify must be a Lambda function name or an @pyflow.activity, "
+        f"not {notify!r}"
+    )
 
 
 class TimerTask(Task):

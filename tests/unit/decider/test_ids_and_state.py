@@ -15,7 +15,7 @@ from pyflow._decider._ids import (
     parse_child_id,
     parse_control,
     parse_id,
-    retry_timer_id,
+    part_id,
     task_id,
     wake_timer_id,
 )
@@ -35,7 +35,7 @@ def step(wf: pyflow.Workflow, swf: Any) -> list[dict[str, Any]]:
 def test_ids_parse_back_to_task_and_attempt_even_with_hashes_in_names() -> None:
     for name in ("A", "a#b", "x#retry", "5#wake", "1", "n" * 200):
         assert parse_id(task_id(name, 7)) == Ref("task", name, 7)
-        assert parse_id(retry_timer_id(name, 2)) == Ref("retry", name, 2)
+        assert parse_id(part_id(name, 2)) == Ref("retry", name, 2)
     assert parse_id(wake_timer_id(3)) == Ref("wake", "", 3)
 
 

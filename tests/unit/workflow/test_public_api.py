@@ -44,6 +44,7 @@ PUBLIC = [
     "activity",
     "activity_context",
     "cancel_workflow",
+    "complete_signal",
     "ensure_activity_registered",
     "ensure_domain_registered",
     "ensure_workflow_registered",

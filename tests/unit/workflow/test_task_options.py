@@ -55,7 +55,7 @@ LOOP_OPTIONS = {"repeat_until", "max_iterations", "repeat_delay"}
 def test_task_options_declare_exactly_the_base_constructor_keywords() -> None:
     keywords = set(inspect.signature(pyflow.Task.__init__).parameters) - {"self"}
     assert set(get_type_hints(ExecutingTaskOptions)) == keywords
-    assert set(get_type_hints(TaskOptions)) == keywords - LOOP_OPTIONS - {"retry"}
+    assert set(get_type_hints(TaskOptions)) == keywords - LOOP_OPTIONS - {"retry", "pass_context"}
     assert TaskOptions.__required_keys__ == {"name"}
 
 
