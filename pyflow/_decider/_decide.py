@@ -212,7 +212,8 @@ class _Planner:
         if kind != "timer":
             built = self.history.input_of(rec, self.history.last_event)
             if built is None:
-                return  # it failed for good: its dependents have been told
+                self._record_failure(rec)
+                return
             input_text = built
         parent_id = self.history.parent_id or ""
         self.decisions.append(
@@ -226,6 +227,14 @@ class _Planner:
             )
         )
         self.open[kind] += 1
+
+    def _record_failure(self, rec: TaskRecord) -> None:
+        """`rec` failed here, not in the history, and its dependents were told. A failure
+        that ends the workflow is recorded by the close; any other is recorded as a marker,
+        before the decisions it set off, so a replay meets it at the same point."""
+        if self.history.failed is not None:
+            return
+        self.decisions.append(_schedule.failure_marker(rec))
 
     def _wait(self, rec: TaskRecord) -> None:
         """Start the timer before a retry or the next iteration, if not started yet."""
@@ -251,7 +260,8 @@ class _Planner:
         if notifier is not None and rec.notified < attempt and self._room(notifier.kind):
             text = self.history.callback_of(rec, attempt, self.history.last_event)
             if text is None:
-                return  # it failed for good: its dependents have been told
+                self._record_failure(rec)
+                return
             self.decisions.append(_schedule.notifier(task, attempt, text))
             self.open[notifier.kind] += 1
         if task.timeout is not None and rec.deadline < attempt and self._room("timer"):

@@ -20,7 +20,7 @@ from typing import Any
 from .._exceptions import PayloadTooLargeError, TaskInputError
 from .._workflow._control import Loop
 from .._workflow._inputs import assemble_input, build_input, encode_input
-from .._workflow._payload import MAX_DATA, decode, dumps, encode, truncate
+from .._workflow._payload import MAX_DATA, decode, encode, truncate
 from .._workflow._tasks import SignalTask
 from .._workflow._tokens import encode_token
 from ._graph import Graph
@@ -66,6 +66,8 @@ class Flow:
         if output is not None and not isinstance(output, str):
             # SWF payloads are strings; the pass reports the event as malformed.
             raise TypeError(f"a payload is {type(output).__name__}, not a string")
+        if rec.phase in ENDED:
+            return  # an end is final: dependents have counted it
         loop = rec.task.loop
         if loop is not None and not self.discover and self._repeats(rec, loop, output, event):
             return
@@ -201,7 +203,8 @@ class Flow:
         run_if = rec.task.run_if
         if run_if is not None:
             try:
-                go = bool(run_if(assemble_input(rec.task, self.dependency_values(rec))))
+                values = self.dependency_values(rec, fresh=True)
+                go = bool(run_if(assemble_input(rec.task, values)))
             except Exception as exc:  # user code: any error fails the task, with the traceback
                 self.fail_now(rec, _user_error(f"task {rec.name!r}: run_if", exc), event)
                 return
@@ -234,9 +237,11 @@ class Flow:
             rec.value = decode(rec.output)
         return rec.value
 
-    def dependency_values(self, rec: TaskRecord) -> dict[str, Any]:
+    def dependency_values(self, rec: TaskRecord, *, fresh: bool = False) -> dict[str, Any]:
         """What each dependency that had ended when `rec` fired gives its input: a completed
-        one its output, a failed one {'error': {'reason', 'details'}}; a skipped one nothing."""
+        one its output, a failed one {'error': {'reason', 'details'}}; a skipped one nothing.
+        `fresh`: decoded anew, for user code that might change what it is given (the cached
+        values are shared by every dependent)."""
         values: dict[str, Any] = {}
         chosen = rec.fired_with
         for d in self.graph.deps[rec.index]:
@@ -244,7 +249,7 @@ class Flow:
             if chosen is not None and d not in chosen:
                 continue
             if dep.phase == "completed":
-                values[dep.name] = self.value_of(dep)
+                values[dep.name] = decode(dep.output) if fresh else self.value_of(dep)
             elif dep.phase == "failed":
                 error = dep.last_error or TaskError("failed")
                 values[dep.name] = {"error": {"reason": error.reason, "details": error.details}}
@@ -260,10 +265,15 @@ class Flow:
                 if not task.pass_context:
                     return rec.output or "null"
                 wrapped = {"input": decode(rec.output), "context": self.context(rec)}
-                return dumps(wrapped)
+                try:
+                    return encode(wrapped, what=f"task {rec.name!r} input", limit=MAX_DATA)
+                except (TypeError, ValueError, PayloadTooLargeError) as exc:
+                    self.fail_now(rec, TaskError(f"task {rec.name!r}: {exc}"), event)
+                    return None
         context = self.context(rec) if task.pass_context else None
         try:
-            return encode_input(task, self.dependency_values(rec), context=context)
+            values = self.dependency_values(rec, fresh=task.transform_input is not None)
+            return encode_input(task, values, context=context)
         except TaskInputError as exc:
             self.fail_now(rec, TaskError(str(exc), exc.details), event)
             return None
@@ -284,7 +294,8 @@ class Flow:
             "attempt": attempt,
         }
         try:
-            callback["input"] = build_input(task, self.dependency_values(rec))
+            values = self.dependency_values(rec, fresh=task.transform_input is not None)
+            callback["input"] = build_input(task, values)
             return encode(callback, what=f"task {rec.name!r} notifier input", limit=MAX_DATA)
         except TaskInputError as exc:
             self.fail_now(rec, TaskError(str(exc), exc.details), event)

@@ -26,10 +26,12 @@ from typing import Any
 
 from ._activity_events import ActivityEvents
 from ._child_events import ChildEvents
+from ._errors import json_object
 from ._events import CLOSE_STATUS, attributes_key
-from ._ids import fallback_parent_id
+from ._ids import FAILED_MARKER, fallback_parent_id
 from ._lambda_events import LambdaEvents
 from ._pass import Event
+from ._records import TaskError
 from ._timer_events import TimerEvents
 
 _CLOSE_STATUS = CLOSE_STATUS
@@ -41,7 +43,6 @@ _IGNORED = frozenset(
         "DecisionTaskStarted",
         "DecisionTaskCompleted",
         "DecisionTaskTimedOut",
-        "MarkerRecorded",
         "RecordMarkerFailed",
         "RequestCancelActivityTaskFailed",
         "CancelTimerFailed",
@@ -121,13 +122,33 @@ class History(LambdaEvents, ActivityEvents, TimerEvents, ChildEvents):
         value = attrs.get("input")
         self.signals[name] = value
         for waiter in self.signal_waiters.pop(name, ()):
-            self.complete(waiter, value, event)
+            if waiter.phase == "running":  # not one that failed or waits to retry
+                self.complete(waiter, value, event)
         if self.discover and name not in self.graph.index:
             found = self.found("signal", name, attrs)
             if found is not None:
                 found.attempt = found.iteration = 1
                 found.started_at = event.get("eventTimestamp")
                 self.complete(found, value, event)
+
+    def on_marker(self, attrs: Mapping[str, Any], event: Event) -> None:
+        """pyflow's record that a task failed while the decider built its input: replaying
+        it here puts the failure, and what it sets off, where the decider made it."""
+        if attrs.get("markerName") != FAILED_MARKER:
+            return  # someone else's marker
+        data = json_object(attrs.get("details"))
+        name = data.get("task") if data is not None else None
+        index = self.graph.index.get(name) if isinstance(name, str) else None
+        if data is None or index is None:
+            if not self.discover:
+                self._problem(event, "a pyflow failure marker that names no task of it")
+            return
+        rec = self.records[index]
+        if rec.phase in ("waiting", "retry_wait", "repeat_wait"):
+            details = data.get("details")
+            text = details if isinstance(details, str) else None
+            error = TaskError(str(data.get("reason")), text)
+            self.fail_now(rec, error, event)
 
     def on_cancel_requested(self, attrs: Mapping[str, Any], event: Event) -> None:
         self.cancel_requested = True
@@ -143,6 +164,7 @@ _BY_TYPE: dict[str, _Handler] = {
     "WorkflowExecutionStarted": History.on_workflow_started,
     "WorkflowExecutionSignaled": History.on_signaled,
     "WorkflowExecutionCancelRequested": History.on_cancel_requested,
+    "MarkerRecorded": History.on_marker,
     **{name: History.on_closed for name in _CLOSE_STATUS},
     "LambdaFunctionScheduled": History.on_lambda_scheduled,
     "ScheduleLambdaFunctionFailed": History.on_schedule_lambda_failed,

@@ -58,6 +58,9 @@ REPEAT_SUFFIX: Final = "#repeat"
 WAKE_SUFFIX: Final = "#wake"
 RUN_HASH_LENGTH: Final = 8
 
+FAILED_MARKER: Final = "pyflow.task-failed"
+"""The marker pyflow records when a task fails while the decider builds its input (its
+transform_input raised, its input is too large): details {"task", "reason", "details"}."""
 TIMEOUT_SUFFIX: Final = "#timeout"
 NOTIFY_SUFFIX: Final = "#notify"
 TimerRole = Literal["task", "retry", "repeat", "timeout", "notify", "wake"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .._workflow._payload import MAX_DATA
 from .._workflow._tasks import (
     ActivityTask,
     LambdaTask,
@@ -18,6 +19,8 @@ from .._workflow._tasks import (
     WorkflowTask,
 )
 from . import _ids
+from ._close import json_within
+from ._records import TaskRecord
 
 if TYPE_CHECKING:
     from mypy_boto3_swf.type_defs import (
@@ -83,6 +86,23 @@ def notifier(task: SignalTask, attempt: int, input_text: str) -> DecisionTypeDef
     )
     attrs["control"] = _ids.control(task.name, attempt, "notify")
     return decision
+
+
+def failure_marker(rec: TaskRecord) -> DecisionTypeDef:
+    """The marker that records `rec` failing while the decider built its input."""
+    error = rec.last_error
+    details = {
+        "task": rec.name,
+        "reason": error.reason if error is not None else "failed",
+        "details": error.details if error is not None else None,
+    }
+    return {
+        "decisionType": "RecordMarker",
+        "recordMarkerDecisionAttributes": {
+            "markerName": _ids.FAILED_MARKER,
+            "details": json_within(details, MAX_DATA),
+        },
+    }
 
 
 def wake_timer(number: int) -> DecisionTypeDef:

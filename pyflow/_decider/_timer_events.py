@@ -61,6 +61,8 @@ class TimerEvents(SignalEvents):
         kind = _KIND.get(ref.role) if ref is not None else None
         rec = self._record(ref, kind, event, f"timerId {timer_id!r}", attrs)
         if rec is None or ref is None or ref.role in ("timeout", "notify"):
+            if rec is not None and ref is not None and ref.role == "timeout":
+                rec.deadline = max(rec.deadline, ref.attempt)  # not asked for again
             return  # a deadline that could not start: the task waits without one
         cause = str(attrs.get("cause"))
         if ref.role in _WAIT_PHASE:

@@ -77,8 +77,8 @@ def task_seconds(task: Task) -> float:
 def _attempt_seconds(task: Task) -> float:
     if task.kind == "timer":
         return float(getattr(task, "duration", 0))
-    if task.kind == "lambda":
-        return float(getattr(task, "timeout", None) or 0)
+    if task.kind in ("lambda", "signal"):
+        return float(getattr(task, "timeout", None) or 0)  # a signal task's deadline
     if task.kind == "workflow":
         return float(getattr(task, "execution_timeout", None) or 0)
     if task.kind == "activity":

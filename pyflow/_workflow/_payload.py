@@ -24,7 +24,7 @@ def decode(text: object) -> Any:
         return text
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # nested deeper than Python decodes: keep the text
         return text
 
 

@@ -23,6 +23,10 @@ RUN_SUFFIX = "#" + hashlib.sha256(RUN_ID.encode()).hexdigest()[:8]
 ROLE = "arn:aws:iam::123456789012:role/swf-lambda"
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
+_ECHOED = {  # decisions SWF records as one event with the same attributes
+    "RequestCancelExternalWorkflowExecution": "RequestCancelExternalWorkflowExecutionInitiated",
+    "RecordMarker": "MarkerRecorded",
+}
 _CLOSE = {
     "CompleteWorkflowExecution": "WorkflowExecutionCompleted",
     "FailWorkflowExecution": "WorkflowExecutionFailed",
@@ -144,8 +148,8 @@ class Swf:
             self.add("TimerCanceled", timerId=a["timerId"], startedEventId=started, **dtc)
         elif kind == "RequestCancelActivityTask":
             self.add("ActivityTaskCancelRequested", activityId=a["activityId"], **dtc)
-        elif kind == "RequestCancelExternalWorkflowExecution":
-            self.add("RequestCancelExternalWorkflowExecutionInitiated", **a, **dtc)
+        elif kind in _ECHOED:
+            self.add(_ECHOED[kind], **a, **dtc)
         elif kind in _CLOSE:
             self.add(_CLOSE[kind], **a, **dtc)
             self.closed = _CLOSE[kind]
