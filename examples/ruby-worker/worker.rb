@@ -96,17 +96,25 @@ def main
   task_list = ENV['SHOUT_TASK_LIST'] || 'ruby-workers'
   identity = "ruby-#{Socket.gethostname}-#{Process.pid}"[0, 256]
   warn "ruby worker polling task list #{task_list} in domain #{domain}"
-  # SIGTERM and Ctrl-C stop the loop between tasks; a poll in progress is simply abandoned.
-  trap('TERM') { exit }
-  trap('INT') { exit }
-  loop do
+  stopping = false
+  busy = false
+  # SIGTERM and Ctrl-C let the task in hand finish; a poll in progress is simply abandoned.
+  %w[TERM INT].each do |signal|
+    trap(signal) do
+      stopping = true
+      exit unless busy
+    end
+  end
+  until stopping
     task = swf.poll_for_activity_task(domain: domain, task_list: { name: task_list },
                                       identity: identity).data
     # An empty poll (no task within the long poll) has no token.
     next unless task['taskToken']
 
     warn "running #{task['activityId']} of #{task['workflowExecution']['workflowId']}"
+    busy = true
     run_task(swf, task)
+    busy = false
   end
 end
 
