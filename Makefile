@@ -1,4 +1,4 @@
-# The README's commands. `make test` is what CI runs (.ci/run).
+# The README's commands. `make test` and `make test-interop` are what CI runs (.ci/run).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +8,8 @@ STAMP := $(VENV)/.installed-$(HASH)
 # The demo needs only the core and the CLI; a full install (make test) serves it too.
 DEMO_STAMP := $(VENV)/.demo-$(HASH)
 
-.PHONY: test test-unit lint typecheck pytest chromium demo bench synth venv clean
+.PHONY: test test-unit test-interop interop-ruby lint typecheck pytest chromium demo bench synth \
+	venv clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +50,26 @@ test: lint typecheck chromium pytest
 # The pure tests (model, decider, rendering): no engine, no threads; well under 30 s.
 test-unit: $(STAMP)
 	$(BIN)/pytest tests/unit
+
+# The example activity workers in Ruby and Node.js (examples/ruby-worker, examples/node-worker)
+# against `pyflow local serve`. Their SDKs are installed first, and an install that fails fails
+# the target: the tests are never skipped for want of them.
+NODE_WORKER := examples/node-worker
+test-interop: $(STAMP) interop-ruby $(NODE_WORKER)/node_modules/.package-lock.json
+	$(BIN)/pytest -m interop tests/integration/interop
+
+# Debian's ruby-aws-sdk is the v1 SDK for Ruby, the Debian package with an SWF client; skipped
+# when Ruby already loads it.
+interop-ruby:
+	@ruby -e "require 'aws-sdk-v1'" 2>/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq ruby-aws-sdk; }
+
+# npm writes node_modules/.package-lock.json on every install, so a lock file newer than it
+# installs again and an unchanged one costs nothing.
+$(NODE_WORKER)/node_modules/.package-lock.json: $(NODE_WORKER)/package-lock.json
+	@command -v npm >/dev/null || { echo "make test-interop: npm (Node.js 20 or later) is" \
+		"needed for $(NODE_WORKER) and is not installed" >&2; exit 1; }
+	cd $(NODE_WORKER) && npm ci --no-audit --no-fund
 
 # Runs the StringTransformer example on the embedded engine: no AWS account needed.
 demo: $(if $(wildcard $(STAMP)),$(STAMP),$(DEMO_STAMP))
