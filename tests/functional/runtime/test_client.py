@@ -51,8 +51,9 @@ def test_terminate_closes_at_once_with_the_reason(client: pyflow.Client) -> None
     outcome = client.describe(wid)
     assert (outcome.status, outcome.reason, outcome.details) == ("TERMINATED", "stuck",
                                                                  "by a test")
-    with pytest.raises(pyflow.UnknownExecutionError, match="no open execution"):
+    with pytest.raises(pyflow.UnknownExecutionError, match="no open execution") as caught:
         client.terminate(wid)
+    assert "pyflow.list_executions(domain='client-tests', status='open')" in str(caught.value)
 
 
 def test_terminate_refuses_an_unknown_child_policy(client: pyflow.Client) -> None:
