@@ -7,8 +7,20 @@ from __future__ import annotations
 import json
 import subprocess
 import textwrap
+from typing import Any
 
 from tests.support.processes import PYTHON, ROOT, bare_env
+
+
+def run_script(script: str, server: str) -> Any:
+    """What `script`, run by Python in a shell that only knows the server, prints last as JSON."""
+    result = subprocess.run(
+        [str(PYTHON), "-c", script], cwd=ROOT, env=bare_env(AWS_ENDPOINT_URL_SWF=server),
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.splitlines()[-1])
+
 
 SCRIPT = textwrap.dedent(
     """
@@ -51,12 +63,7 @@ SCRIPT = textwrap.dedent(
 def test_client_runs_a_workflow_against_local_serve_with_no_aws_configuration(
     server: str,
 ) -> None:
-    result = subprocess.run(
-        [str(PYTHON), "-c", SCRIPT], cwd=ROOT, env=bare_env(AWS_ENDPOINT_URL_SWF=server),
-        capture_output=True, text=True, timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    seen = json.loads(result.stdout.splitlines()[-1])
+    seen = run_script(SCRIPT, server)
     assert seen["domain"] == "pyflow"
     assert (seen["status"], seen["result"]) == ("COMPLETED", "Hello DLROW")
     assert seen["tasks"]["Concat"] == "completed"
@@ -108,12 +115,7 @@ API_SCRIPT = textwrap.dedent(
 def test_module_functions_terminate_and_page_through_executions_on_local_serve(
     server: str,
 ) -> None:
-    result = subprocess.run(
-        [str(PYTHON), "-c", API_SCRIPT], cwd=ROOT, env=bare_env(AWS_ENDPOINT_URL_SWF=server),
-        capture_output=True, text=True, timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    seen = json.loads(result.stdout.splitlines()[-1])
+    seen = run_script(API_SCRIPT, server)
     # Virtual time stands still while nothing runs, so the three start at one instant and
     # newest first says nothing about their order: each is on exactly one page.
     assert [len(page) for page in seen["pages"]] == [2, 1]
