@@ -7,32 +7,40 @@ from ._factory import default_client, swf_client
 from ._functions import (
     cancel_workflow,
     complete_signal,
+    describe_execution,
     ensure_activity_registered,
     ensure_domain_registered,
     ensure_workflow_registered,
     get_outcome,
+    list_executions,
     signal_workflow,
     start_workflow,
+    terminate_workflow,
     wait_for_outcome,
 )
 from ._outcome import Outcome
+from ._pages import ExecutionPage
 from ._register import DEFAULT_DECIDER_TASK_LIST
 
 __all__ = [
     "DEFAULT_DECIDER_TASK_LIST",
     "DEFAULT_DOMAIN",
     "Client",
+    "ExecutionPage",
     "Outcome",
     "as_client",
     "cancel_workflow",
     "complete_signal",
     "default_client",
+    "describe_execution",
     "ensure_activity_registered",
     "ensure_domain_registered",
     "ensure_workflow_registered",
     "get_outcome",
+    "list_executions",
     "signal_workflow",
     "start_workflow",
     "swf_client",
+    "terminate_workflow",
     "wait_for_outcome",
 ]

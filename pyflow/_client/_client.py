@@ -17,13 +17,14 @@ from .._exceptions import ArgumentTypeError
 from .._workflow._activity import Activity
 from .._workflow._definition import Workflow
 from .._workflow._tokens import decode_token
-from . import _executions, _listing, _outcome, _register
+from . import _executions, _listing, _outcome, _pages, _register
 from ._factory import default_client
 from ._outcome import Outcome
+from ._pages import ExecutionPage
 
 if TYPE_CHECKING:
     from mypy_boto3_swf import SWFClient
-    from mypy_boto3_swf.type_defs import HistoryEventTypeDef, WorkflowExecutionInfoTypeDef
+    from mypy_boto3_swf.type_defs import HistoryEventTypeDef
 
 DEFAULT_DOMAIN = "pyflow"
 """The domain when none is given and PYFLOW_DOMAIN is unset: the CDK stack's and the CLI's."""
@@ -170,11 +171,15 @@ class Client:
         run = run_id or self.latest_run_id(workflow_id)
         return _outcome.read_history(self.swf, self.domain, workflow_id, run)
 
-    def describe(
+    def describe_execution(
         self, workflow_id: str, run_id: str | None = None, *, workflow: Workflow | None = None
     ) -> Outcome:
-        """The execution as its history shows it now (status 'OPEN' while it runs)."""
+        """The execution as its history shows it now (status 'OPEN' while it runs), each
+        task's state in `tasks`; see `pyflow.describe_execution`."""
         return _outcome.get_outcome(self.swf, self.domain, workflow_id, run_id, workflow)
+
+    describe = describe_execution
+    """The name `describe_execution` had first; kept so existing callers work."""
 
     def wait_for_outcome(
         self,
@@ -200,10 +205,12 @@ class Client:
         workflow_id: str | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
-        limit: int = 100,
-    ) -> list[WorkflowExecutionInfoTypeDef]:
-        """Executions newest first, open and closed unless `status` says ('open', 'closed' or
-        a close status), filtered by any mix of type, tag, workflow id and start time."""
+        limit: int | None = 100,
+        page_token: str | None = None,
+    ) -> ExecutionPage:
+        """Up to `limit` executions (None: every one), newest first, open and closed unless
+        `status` says ('open', 'closed' or a close status), filtered by any mix of type, tag,
+        workflow id and start time; see `pyflow.list_executions` for paging."""
         flt = _listing.ExecutionFilter(
             status=status,
             workflow_type=workflow_type,
@@ -213,7 +220,7 @@ class Client:
             since=since,
             until=until,
         )
-        return _listing.list_executions(self.swf, self.domain, flt, limit=limit)
+        return _pages.list_page(self.swf, self.domain, flt, size=limit, token=page_token)
 
 
 def as_client(client: Client | SWFClient | None, domain: str | None) -> Client:

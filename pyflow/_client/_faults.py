@@ -86,9 +86,17 @@ def execution_error(
         missing = f"no {'open ' if open_only else ''}execution with workflow id {workflow_id!r}"
         prefix = f"cannot {doing}: " if open_only else ""
         return UnknownExecutionError(
-            f"{prefix}{missing} in domain {domain!r} ({fault_message(exc)})", code=code
+            f"{prefix}{missing} in domain {domain!r} ({fault_message(exc)}); "
+            f"{list_hint(domain, open_only=open_only)}",
+            code=code,
         )
     return SWFError(f"SWF refused to {doing} for {workflow_id!r}: {code}: {exc}", code=code)
+
+
+def list_hint(domain: str, *, open_only: bool) -> str:
+    """Where to look up the workflow ids an unknown-execution error could have meant."""
+    which = ", status='open'" if open_only else ""
+    return f"pyflow.list_executions(domain={domain!r}{which}) lists the ones there are"
 
 
 def start_error(

@@ -6,12 +6,14 @@ one implementation. `client=` takes a boto3 SWF client or a `pyflow.Client`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .._workflow._activity import Activity
 from .._workflow._definition import Workflow
 from ._client import Client, as_client
 from ._outcome import Outcome
+from ._pages import ExecutionPage
 
 if TYPE_CHECKING:
     from mypy_boto3_swf import SWFClient
@@ -126,6 +128,62 @@ def cancel_workflow(
     as_client(client, domain).cancel(workflow_id, run_id=run_id)
 
 
+def terminate_workflow(
+    *,
+    domain: str,
+    workflow_id: str,
+    run_id: str | None = None,
+    reason: str | None = None,
+    details: str | None = None,
+    child_policy: str | None = None,
+    client: Client | SWFClient | None = None,
+) -> None:
+    """Close an open execution at once as TERMINATED, with no decider involved (prefer
+    `cancel_workflow` to let it clean up). `reason` (cut to 256 characters) and `details`
+    are recorded in the history; `child_policy` ('TERMINATE', 'REQUEST_CANCEL' or
+    'ABANDON') overrides the execution's for its open children. Without `run_id`, the
+    current open run; an execution that is not open is UnknownExecutionError."""
+    as_client(client, domain).terminate(
+        workflow_id, run_id=run_id, reason=reason, details=details, child_policy=child_policy
+    )
+
+
+def list_executions(
+    *,
+    domain: str,
+    status: str = "all",
+    workflow_type: str | None = None,
+    type_version: str | None = None,
+    tag: str | None = None,
+    workflow_id: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int | None = 100,
+    page_token: str | None = None,
+    client: Client | SWFClient | None = None,
+) -> ExecutionPage:
+    """Executions newest first, as boto3 describes them (`executionInfos` items).
+
+    Open and closed together unless `status` is 'open', 'closed' or one close status
+    ('COMPLETED', 'FAILED', 'CANCELED', 'TERMINATED', 'TIMED_OUT', 'CONTINUED_AS_NEW'). Any
+    mix of `workflow_type` (and `type_version`), `tag`, `workflow_id` and start time window
+    (`since` <= start <= `until`; naive times are UTC) filters them. At most `limit` come
+    back (None: every match); the page's `next_page_token` is None when nothing is left,
+    else pass it back as `page_token` (with the same filters) for the next page.
+    """
+    return as_client(client, domain).list_executions(
+        status=status,
+        workflow_type=workflow_type,
+        type_version=type_version,
+        tag=tag,
+        workflow_id=workflow_id,
+        since=since,
+        until=until,
+        limit=limit,
+        page_token=page_token,
+    )
+
+
 def get_outcome(
     *,
     domain: str,
@@ -137,7 +195,23 @@ def get_outcome(
     """The execution's outcome now (status 'OPEN' while it runs). Without `run_id`, the open
     run with this workflow id, else the latest closed one. `tasks` holds what the history
     shows; pass `workflow` (its definition) to add the tasks not started yet."""
-    return as_client(client, domain).describe(workflow_id, run_id, workflow=workflow)
+    return as_client(client, domain).describe_execution(workflow_id, run_id, workflow=workflow)
+
+
+def describe_execution(
+    *,
+    domain: str,
+    workflow_id: str,
+    run_id: str | None = None,
+    workflow: Workflow | None = None,
+    client: Client | SWFClient | None = None,
+) -> Outcome:
+    """The `Outcome` of an open or closed execution, as `get_outcome` (whose name it is
+    beside `list_executions` and `terminate_workflow`): status, result or failure, history,
+    and `tasks`, each task's state. UnknownExecutionError when there is no such execution."""
+    return get_outcome(
+        domain=domain, workflow_id=workflow_id, run_id=run_id, workflow=workflow, client=client
+    )
 
 
 def wait_for_outcome(

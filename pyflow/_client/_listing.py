@@ -1,4 +1,5 @@
-"""Listing executions, newest first, with the filters SWF cannot combine applied here.
+"""Which executions a listing keeps, and the SWF list calls it makes: the filters SWF cannot
+combine applied here (`_pages` merges the calls' pages newest first).
 
 SWF's list calls take one of workflow id, tag, type or close status per call and split open
 from closed executions; users ask for any mix. The most selective filter goes to SWF and the
@@ -7,7 +8,6 @@ rest is checked on each result, so every combination works, across pages.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -94,44 +94,6 @@ class ExecutionFilter:
 
 def utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-
-
-def list_executions(
-    swf: SWFClient, domain: str, flt: ExecutionFilter, *, limit: int = 100
-) -> list[WorkflowExecutionInfoTypeDef]:
-    """Up to `limit` executions matching `flt`, newest first, open and closed together."""
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise InvalidArgumentError(f"limit must be a whole number >= 1, not {limit!r}")
-    found: list[WorkflowExecutionInfoTypeDef] = []
-    if flt.status in ("all", "open"):
-        found += _take(_pages(swf, domain, flt, closed=False), limit)
-    if flt.status != "open":
-        found += _take(_pages(swf, domain, flt, closed=True), limit)
-    found.sort(key=lambda info: utc(info["startTimestamp"]), reverse=True)
-    return found[:limit]
-
-
-def _take(infos: Iterator[WorkflowExecutionInfoTypeDef], limit: int) -> list[Any]:
-    taken: list[Any] = []
-    for info in infos:
-        taken.append(info)
-        if len(taken) >= limit:
-            break
-    return taken
-
-
-def _pages(
-    swf: SWFClient, domain: str, flt: ExecutionFilter, *, closed: bool
-) -> Iterator[WorkflowExecutionInfoTypeDef]:
-    args: dict[str, Any] = {"domain": domain, "maximumPageSize": 1000, **flt.request(closed=closed)}
-    while True:
-        page = list_call(swf, args, closed=closed)
-        # Filter again here: SWF applies one filter per call, and moto ignores some.
-        yield from (info for info in page["executionInfos"] if flt.matches(info))
-        token = page.get("nextPageToken")
-        if not token:
-            return
-        args["nextPageToken"] = token
 
 
 def list_call(

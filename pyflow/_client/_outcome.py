@@ -14,7 +14,7 @@ from botocore.exceptions import ClientError
 from .._decider import execution_state
 from .._exceptions import InvalidArgumentError, OutcomeTimeoutError, UnknownExecutionError
 from .._workflow._definition import Workflow
-from ._faults import execution_error
+from ._faults import execution_error, list_hint
 
 if TYPE_CHECKING:
     from mypy_boto3_swf import SWFClient
@@ -158,7 +158,8 @@ def latest_run_id(client: SWFClient, domain: str, workflow_id: str) -> str:
             latest = max(runs, key=lambda info: info["startTimestamp"])
             return str(latest["execution"]["runId"])
     raise UnknownExecutionError(
-        f"no execution with workflow id {workflow_id!r} in domain {domain!r}",
+        f"no execution with workflow id {workflow_id!r} in domain {domain!r}; "
+        f"{list_hint(domain, open_only=False)}",
         code="UnknownResourceFault",
     )
 

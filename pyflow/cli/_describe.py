@@ -24,13 +24,21 @@ from ._timeline import ENDED, TaskRow, gantt, mermaid_gantt, rows_from_states
 if TYPE_CHECKING:
     from mypy_boto3_swf.type_defs import WorkflowExecutionTypeDef
 
-workflows_option = click.option(
-    "--workflows",
-    "definitions",
-    metavar="TARGET",
-    envvar="PYFLOW_WORKFLOWS",
-    show_envvar=True,
-    help="Module or package with the workflow definition (adds tasks not started yet).",
+
+def definitions_option(help_text: str) -> Callable[[Any], Any]:
+    """`--workflows TARGET` (or PYFLOW_WORKFLOWS): where the execution's definition is."""
+    return click.option(
+        "--workflows",
+        "definitions",
+        metavar="TARGET",
+        envvar="PYFLOW_WORKFLOWS",
+        show_envvar=True,
+        help=help_text,
+    )
+
+
+workflows_option = definitions_option(
+    "Module or package with the workflow definition (adds tasks not started yet)."
 )
 
 
@@ -38,14 +46,22 @@ def find_definition(target: str | None, name: str, version: str) -> Workflow | N
     """The workflow named `name`/`version` in `target` (and its children), if given."""
     if not target:
         return None
-    for workflow in load_workflows(target):
+    found = definition_in(load_workflows(target), name, version)
+    if found is None:
+        raise CliError(
+            f"{target!r} has no workflow {name!r} version {version!r}",
+            "--workflows must name the module or package that defines this execution's type",
+        )
+    return found
+
+
+def definition_in(workflows: list[Workflow], name: str, version: str) -> Workflow | None:
+    """The workflow named `name`/`version` among `workflows` and their children."""
+    for workflow in workflows:
         for candidate in all_workflows(workflow):
             if (candidate.name, candidate.version) == (name, version):
                 return candidate
-    raise CliError(
-        f"{target!r} has no workflow {name!r} version {version!r}",
-        "--workflows must name the module or package that defines this execution's type",
-    )
+    return None
 
 
 def gather(

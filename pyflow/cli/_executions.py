@@ -5,14 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 import click
+from botocore.exceptions import ClientError
 
+from .._exceptions import PyflowError
+from .._workflow._definition import Workflow
+from .._workflow._tasks import SignalTask
 from . import _render as r
-from ._describe import show_outcome
+from ._describe import definition_in, definitions_option, show_outcome
 from ._errors import CliError
 from ._history import event_rows
-from ._loading import load_workflow
+from ._loading import load_workflow, load_workflows
 from ._options import aws_options, json_option, options, run_id_option
-from ._reading import explain_unknown, read_history
+from ._reading import execution_info, explain_unknown, read_history
 from ._values import parse_payload
 
 MAX_TAGS = 5
@@ -126,18 +130,62 @@ def _load_definition(workflow: str) -> Any:
     help="Signal input: JSON if it parses, @FILE to read a file, else plain text.",
 )
 @run_id_option
+@definitions_option(
+    "Module or package with the execution's workflow: warn if none of its SignalTasks waits "
+    "for SIGNAL_NAME (the signal is sent all the same)."
+)
 @json_option
 @aws_options
 def signal(
-    workflow_id: str, signal_name: str, input_text: str | None, run_id: str | None, as_json: bool
+    workflow_id: str,
+    signal_name: str,
+    input_text: str | None,
+    run_id: str | None,
+    definitions: str | None,
+    as_json: bool,
 ) -> None:
-    """Send SIGNAL_NAME to an open execution (a SignalTask waiting for it gets the input)."""
+    """Send SIGNAL_NAME to an open execution (a SignalTask waiting for it gets the input).
+
+    SWF takes any signal name; with --workflows, a name the execution's workflow waits for
+    nowhere is warned about on stderr, with the names it does wait for.
+    """
     value = parse_payload(input_text)
+    # Imported before sending, so a TARGET that does not load stops the command untouched.
+    loaded = load_workflows(definitions) if definitions else None
     try:
         options().pyflow().signal(workflow_id, signal_name, value, run_id=run_id)
     except Exception as exc:
         raise explain_unknown(exc, workflow_id, open_only=True, run_id=run_id) from exc
+    if loaded is not None:
+        warning = _unawaited_signal(loaded, str(definitions), workflow_id, run_id, signal_name)
+        if warning:
+            click.echo(f"Warning: {warning}", err=True)
     _done(as_json, f"sent signal {signal_name!r} to {workflow_id}", signal=signal_name)
+
+
+def _unawaited_signal(
+    loaded: list[Workflow], target: str, workflow_id: str, run_id: str | None, signal_name: str
+) -> str | None:
+    """Why `signal_name` reaches no SignalTask of the execution's workflow, if it does not."""
+    try:
+        info = execution_info(workflow_id, run_id)
+    except (ClientError, PyflowError) as exc:
+        return f"signal {signal_name!r} sent unchecked: cannot read the execution's type ({exc})"
+    name, version = info["workflowType"]["name"], info["workflowType"]["version"]
+    workflow = definition_in(loaded, name, version)
+    if workflow is None:
+        return (
+            f"signal {signal_name!r} sent unchecked: {target!r} has no workflow {name!r} "
+            f"version {version!r}, the type of {workflow_id}"
+        )
+    waited = sorted({t.signal_name for t in workflow.tasks if isinstance(t, SignalTask)})
+    if signal_name in waited:
+        return None
+    return (
+        f"no SignalTask of {name} {version} waits for signal {signal_name!r}; it waits for "
+        f"{', '.join(repr(n) for n in waited) if waited else 'no signal at all'}. SWF took "
+        "the signal anyway: it shows in the history and changes nothing"
+    )
 
 
 def _done(as_json: bool, message: str, **extra: Any) -> None:

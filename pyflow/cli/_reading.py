@@ -33,12 +33,8 @@ def explain_unknown(
 
 def closed_execution(workflow_id: str, run_id: str | None) -> CliError | None:
     """'already closed' for an action on an execution that exists but is no longer open."""
-    client = options().pyflow()
     try:
-        run = run_id or client.latest_run_id(workflow_id)
-        info = client.swf.describe_workflow_execution(
-            domain=client.domain, execution={"workflowId": workflow_id, "runId": run}
-        )["executionInfo"]
+        info = execution_info(workflow_id, run_id)
     except Exception:
         return None  # really unknown (or unreadable): the plain "no open execution" error
     if info.get("executionStatus") != "CLOSED":
@@ -50,6 +46,16 @@ def closed_execution(workflow_id: str, run_id: str | None) -> CliError | None:
         "only open executions take signals, cancel requests and terminations; "
         "`pyflow start` begins a new one",
     )
+
+
+def execution_info(workflow_id: str, run_id: str | None) -> Any:
+    """DescribeWorkflowExecution's `executionInfo` of the run (the current or latest one
+    unless given): status, type and times, without reading the history."""
+    client = options().pyflow()
+    run = run_id or client.latest_run_id(workflow_id)
+    return client.swf.describe_workflow_execution(
+        domain=client.domain, execution={"workflowId": workflow_id, "runId": run}
+    )["executionInfo"]
 
 
 def read_history(workflow_id: str, run_id: str | None) -> tuple[str, list[Any]]:

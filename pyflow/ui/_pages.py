@@ -15,12 +15,12 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from .._client._faults import swf_error
 from .._client._listing import CLOSE_STATUSES, ExecutionFilter
+from .._client._pages import list_page
 from .._decider._events import CLOSE_STATUS
 from .._exceptions import InvalidArgumentError
 from ._context import Ui, execution_url, ui_of
 from ._execution import ExecutionView, build
 from ._gantt import timeline
-from ._listing import list_page
 
 WINDOWS = {"1h": timedelta(hours=1), "24h": timedelta(days=1), "7d": timedelta(days=7),
            "30d": timedelta(days=30)}
@@ -73,10 +73,10 @@ def executions(request: Request) -> Response:
         token=request.query_params.get("page") or None,
     )
     more = None
-    if page.next_token:
-        more = request.url.include_query_params(page=page.next_token)
+    if page.next_page_token:
+        more = request.url.include_query_params(page=page.next_page_token)
     return ui.render(
-        request, "executions.html", domain=domain, executions=page.executions, form=form,
+        request, "executions.html", domain=domain, executions=page, form=form,
         statuses=STATUSES, windows=WINDOWS, sizes=PAGE_SIZES, size=size, next_url=more,
         first_url=request.url.remove_query_params("page") if "page" in request.query_params
         else None,

@@ -207,6 +207,45 @@ def test_signal_delivers_input_to_the_waiting_task(swf: Callable[..., Result]) -
 
 
 @real_time
+def test_signal_warns_of_a_name_no_signal_task_waits_for_and_sends_it(
+    swf: Callable[..., Result],
+) -> None:
+    _start(swf, "approval", "a-3")
+    typo = swf("signal", "a-3", "Aproved", "--workflows", "cli_flows")
+    assert typo.exit_code == 0, typo.output
+    assert typo.stdout == "sent signal 'Aproved' to a-3\n"
+    assert typo.stderr.startswith(
+        "Warning: no SignalTask of Approval 1 waits for signal 'Aproved'; it waits for "
+        "'Approved'. SWF took the signal anyway"
+    )
+    sent = [e for e in json.loads(swf("history", "a-3", "--json").stdout)["events"]
+            if e["eventType"] == "WorkflowExecutionSignaled"]
+    assert [e["workflowExecutionSignaledEventAttributes"]["signalName"] for e in sent] == [
+        "Aproved"]
+    right = swf("signal", "a-3", "Approved", "--workflows", "cli_flows")
+    assert right.exit_code == 0, right.output
+    assert right.stderr == ""
+    unchecked = swf("signal", "a-3", "Approved")
+    assert (unchecked.exit_code, unchecked.stderr) == (0, "")
+
+
+@real_time
+def test_signal_says_when_the_module_does_not_define_the_execution_s_workflow(
+    swf: Callable[..., Result], user_module: Callable[[str, str], str]
+) -> None:
+    _start(swf, "approval", "a-4")
+    user_module("cli_other", "import pyflow\nother = pyflow.Workflow('Other', version='1')\n")
+    result = swf("signal", "a-4", "Approved", "--workflows", "cli_other")
+    assert result.exit_code == 0, result.output
+    assert "sent unchecked: 'cli_other' has no workflow 'Approval' version '1'" in result.stderr
+    missing = swf("signal", "a-4", "Approved", "--workflows", "cli_nowhere")
+    assert missing.exit_code == 1
+    assert "cli_nowhere" in missing.stderr
+    events = json.loads(swf("history", "a-4", "--json").stdout)["events"]
+    assert sum(e["eventType"] == "WorkflowExecutionSignaled" for e in events) == 1
+
+
+@real_time
 def test_cancel_closes_the_execution_as_canceled(swf: Callable[..., Result]) -> None:
     _start(swf, "approval", "a-3")
     _decide(swf, "approval", iterations=2)

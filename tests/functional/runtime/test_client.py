@@ -51,8 +51,9 @@ def test_terminate_closes_at_once_with_the_reason(client: pyflow.Client) -> None
     outcome = client.describe(wid)
     assert (outcome.status, outcome.reason, outcome.details) == ("TERMINATED", "stuck",
                                                                  "by a test")
-    with pytest.raises(pyflow.UnknownExecutionError, match="no open execution"):
+    with pytest.raises(pyflow.UnknownExecutionError, match="no open execution") as caught:
         client.terminate(wid)
+    assert "pyflow.list_executions(domain='client-tests', status='open')" in str(caught.value)
 
 
 def test_terminate_refuses_an_unknown_child_policy(client: pyflow.Client) -> None:
@@ -81,6 +82,27 @@ def test_list_executions_combines_filters_swf_takes_one_at_a_time(
     assert len(client.list_executions(limit=2)) == 2
 
 
+def test_list_executions_pages_by_token_open_and_closed_merged(client: pyflow.Client) -> None:
+    for name in ("p1", "p2", "p3", "p4", "p5"):
+        client.start(WAIT, workflow_id=name)
+    client.terminate("p2")
+    client.terminate("p4")
+    first = client.list_executions(limit=2)
+    assert [i["execution"]["workflowId"] for i in first] == ["p5", "p4"]
+    assert first.next_page_token is not None
+    # A later page may ask for another number: the token counts in its own SWF page size.
+    rest = client.list_executions(limit=10, page_token=first.next_page_token)
+    assert [i["execution"]["workflowId"] for i in rest] == ["p3", "p2", "p1"]
+    assert rest.next_page_token is None
+    closed = client.list_executions(status="closed", limit=1)
+    after = client.list_executions(status="closed", limit=1, page_token=closed.next_page_token)
+    assert [closed[0]["execution"]["workflowId"], after[0]["execution"]["workflowId"]] == [
+        "p4", "p2"]
+    assert after.next_page_token is None
+    everything = client.list_executions(limit=None)
+    assert (len(everything), everything.next_page_token) == (5, None)
+
+
 def test_list_executions_rejects_bad_filters(client: pyflow.Client) -> None:
     with pytest.raises(pyflow.InvalidArgumentError, match="status must be"):
         client.list_executions(status="sleeping")
@@ -88,6 +110,8 @@ def test_list_executions_rejects_bad_filters(client: pyflow.Client) -> None:
         client.list_executions(type_version="1")
     with pytest.raises(pyflow.InvalidArgumentError, match="limit"):
         client.list_executions(limit=0)
+    with pytest.raises(pyflow.InvalidArgumentError, match="page token 'nope' is not one"):
+        client.list_executions(page_token="nope")
 
 
 def test_a_domain_given_with_a_client_wins(client: pyflow.Client) -> None:

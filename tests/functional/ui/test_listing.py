@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from pyflow._client._listing import ExecutionFilter
-from pyflow.ui._listing import list_page
+from pyflow._client._pages import list_page
 
 from .conftest import Site
 
@@ -92,11 +92,11 @@ def test_paging_shows_every_execution_once_in_order(mixed: Site) -> None:
 def test_paging_merges_open_and_closed_across_swf_pages(mixed: Site) -> None:
     flt = ExecutionFilter()
     first = list_page(mixed.env.client.swf, mixed.domain, flt, size=1)
-    second = list_page(mixed.env.client.swf, mixed.domain, flt, size=2, token=first.next_token)
-    third = list_page(mixed.env.client.swf, mixed.domain, flt, size=2, token=second.next_token)
-    names = [i["execution"]["workflowId"] for p in (first, second, third) for i in p.executions]
+    second = list_page(mixed.env.client.swf, mixed.domain, flt, size=2, token=first.next_page_token)
+    third = list_page(mixed.env.client.swf, mixed.domain, flt, size=2, token=second.next_page_token)
+    names = [i["execution"]["workflowId"] for p in (first, second, third) for i in p]
     assert names == ["ok-2", "wait-1", "bad-1", "ok-1"]
-    assert third.next_token is None
+    assert third.next_page_token is None
 
 
 def test_a_page_token_not_made_here_is_refused(site: Site) -> None:
