@@ -7,9 +7,11 @@ from typing import Any
 import click
 from botocore.exceptions import ClientError
 
-from .._exceptions import PyflowError
+from .._client import Client
+from .._exceptions import InvalidArgumentError, PyflowError
 from .._workflow._definition import Workflow
 from .._workflow._tasks import SignalTask
+from .._workflow._tokens import decode_token
 from . import _render as r
 from ._describe import definition_in, definitions_option, show_outcome
 from ._errors import CliError
@@ -121,8 +123,14 @@ def _load_definition(workflow: str) -> Any:
 
 
 @click.command(short_help="Send a signal to an open execution.")
-@click.argument("workflow_id")
-@click.argument("signal_name")
+@click.argument("workflow_id", required=False)
+@click.argument("signal_name", required=False)
+@click.option(
+    "--token",
+    metavar="TOKEN",
+    help="The token a SignalTask's notifier received: it names the domain, the execution "
+    "and the signal, in place of WORKFLOW_ID and SIGNAL_NAME.",
+)
 @click.option(
     "--input",
     "input_text",
@@ -137,8 +145,9 @@ def _load_definition(workflow: str) -> Any:
 @json_option
 @aws_options
 def signal(
-    workflow_id: str,
-    signal_name: str,
+    workflow_id: str | None,
+    signal_name: str | None,
+    token: str | None,
     input_text: str | None,
     run_id: str | None,
     definitions: str | None,
@@ -148,12 +157,17 @@ def signal(
 
     SWF takes any signal name; with --workflows, a name the execution's workflow waits for
     nowhere is warned about on stderr, with the names it does wait for.
+
+    \b
+      pyflow signal order-17 Approved --input '{"by": "ana"}'
+      pyflow signal --token pyflow-signal-1.WyJ... --input '"yes"'
     """
+    client, workflow_id, signal_name = _signal_target(workflow_id, signal_name, token)
     value = parse_payload(input_text)
     # Imported before sending, so a TARGET that does not load stops the command untouched.
     loaded = load_workflows(definitions) if definitions else None
     try:
-        options().pyflow().signal(workflow_id, signal_name, value, run_id=run_id)
+        client.signal(workflow_id, signal_name, value, run_id=run_id)
     except Exception as exc:
         raise explain_unknown(exc, workflow_id, open_only=True, run_id=run_id) from exc
     if loaded is not None:
@@ -161,6 +175,29 @@ def signal(
         if warning:
             click.echo(f"Warning: {warning}", err=True)
     _done(as_json, f"sent signal {signal_name!r} to {workflow_id}", signal=signal_name)
+
+
+def _signal_target(
+    workflow_id: str | None, signal_name: str | None, token: str | None
+) -> tuple[Client, str, str]:
+    """The client, execution and signal name the arguments (or the token) name."""
+    client = options().pyflow()
+    if token is None:
+        if not workflow_id or not signal_name:
+            raise CliError(
+                "give WORKFLOW_ID and SIGNAL_NAME, or --token TOKEN",
+                "the token is what a SignalTask's notifier received in its callback",
+            )
+        return client, workflow_id, signal_name
+    if workflow_id or signal_name:
+        raise CliError("give either --token or WORKFLOW_ID SIGNAL_NAME, not both")
+    try:
+        target = decode_token(token)
+    except InvalidArgumentError as exc:
+        raise CliError(str(exc)) from exc
+    if target.domain is not None and target.domain != client.domain:
+        client = Client(client.swf, domain=target.domain)
+    return client, target.workflow_id, target.signal_name
 
 
 def _unawaited_signal(
