@@ -28,6 +28,7 @@ from .._workflow._names import check_swf_name
 from .._workflow._payload import MAX_DATA, MAX_REASON, decode, encode, truncate
 from ._decider import default_identity
 from ._loop import Backoff, PollInterrupted, StopControl, run_loop
+from ._pool import check_concurrency, run_pool
 from ._retry import persist
 
 if TYPE_CHECKING:
@@ -103,24 +104,35 @@ def poll_for_activities(
     identity: str | None = None,
     client: Client | SWFClient | None = None,
     should_stop: Callable[[], bool] | None = None,
+    concurrency: int = 1,
 ) -> None:
-    """Run `@pyflow.activity` functions for the tasks on `task_list`, one at a time.
+    """Run `@pyflow.activity` functions for the tasks on `task_list`.
 
-    One iteration is one PollForActivityTask (a long poll of up to 60 s). Start several
-    workers (threads or processes) for concurrency. SIGINT/SIGTERM finish the activity in
-    hand, then stop; `should_stop()` is checked before every poll. A task of an activity type
-    not given here is failed with reason 'UnknownActivityType' (it cannot be handed back).
+    One iteration is one PollForActivityTask (a long poll of up to 60 s). With
+    `concurrency=N`, N pollers on threads run up to N activities at once, each with its own
+    poll, heartbeats and cancellation (and `num_iterations` polls each); identities get a
+    '#<n>' suffix. SIGINT/SIGTERM finish the activities in hand, then stop; `should_stop()` is
+    checked before every poll. A task of an activity type not given here is failed with
+    reason 'UnknownActivityType' (it cannot be handed back).
     """
     check_swf_name(domain, "domain")
     check_swf_name(task_list, "task_list")
-    worker = _Worker(
-        activities=activity_map(activities),
-        domain=domain,
-        task_list=task_list,
-        identity=identity or default_identity(),
-        client=as_client(client, domain).swf,
-    )
-    run_loop(worker.iterate, num_iterations=num_iterations, should_stop=should_stop)
+    check_concurrency(concurrency)
+    served = activity_map(activities)
+    swf = as_client(client, domain).swf
+    name = identity or default_identity()
+
+    def make(number: int) -> Callable[[StopControl], bool]:
+        who = name if concurrency == 1 else f"{name}#{number}"[:256]
+        worker = _Worker(
+            activities=served, domain=domain, task_list=task_list, identity=who, client=swf
+        )
+        return worker.iterate
+
+    if concurrency == 1:
+        run_loop(make(1), num_iterations=num_iterations, should_stop=should_stop)
+    else:
+        run_pool(make, concurrency, num_iterations=num_iterations, should_stop=should_stop)
 
 
 class _Worker:

@@ -93,6 +93,15 @@ def stop_on_signals(control: StopControl) -> Iterator[StopControl]:
             signal.signal(signum, signal.SIG_DFL if handler is None else handler)
 
 
+def check_iterations(num_iterations: object) -> None:
+    if num_iterations is not None and (
+        isinstance(num_iterations, bool) or not isinstance(num_iterations, int)
+    ):
+        raise ArgumentTypeError(f"num_iterations must be an int or None, not {num_iterations!r}")
+    if num_iterations is not None and num_iterations < 0:
+        raise InvalidArgumentError(f"num_iterations must be None or >= 0, not {num_iterations}")
+
+
 def run_loop(
     iterate: Callable[[StopControl], bool],
     *,
@@ -101,21 +110,24 @@ def run_loop(
 ) -> None:
     """Call `iterate` up to `num_iterations` times (forever if None), checking for a stop
     before each call; `iterate` returns False to end the loop."""
-    if num_iterations is not None and (
-        isinstance(num_iterations, bool) or not isinstance(num_iterations, int)
-    ):
-        raise ArgumentTypeError(f"num_iterations must be an int or None, not {num_iterations!r}")
-    if num_iterations is not None and num_iterations < 0:
-        raise InvalidArgumentError(f"num_iterations must be None or >= 0, not {num_iterations}")
+    check_iterations(num_iterations)
     control = StopControl(should_stop)
     with stop_on_signals(control):
-        done = 0
-        while num_iterations is None or done < num_iterations:
-            if control.stop_requested():
-                return
-            done += 1
-            if not iterate(control):
-                return
+        repeat(iterate, control, num_iterations)
+
+
+def repeat(
+    iterate: Callable[[StopControl], bool], control: StopControl, num_iterations: int | None
+) -> None:
+    """The loop itself, once the stop is wired: up to `num_iterations` calls, each after a
+    check for a stop."""
+    done = 0
+    while num_iterations is None or done < num_iterations:
+        if control.stop_requested():
+            return
+        done += 1
+        if not iterate(control):
+            return
 
 
 class Backoff:

@@ -222,6 +222,13 @@ def decider(
 @iterations_option
 @identity_option
 @click.option("--register", "do_register", is_flag=True, help="Register the activity types.")
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 1000),
+    default=1,
+    show_default=True,
+    help="Activities run at once (one poller thread each).",
+)
 @aws_options
 def worker(
     target: str,
@@ -229,6 +236,7 @@ def worker(
     iterations: int | None,
     identity: str | None,
     do_register: bool,
+    concurrency: int,
 ) -> None:
     """Run the @pyflow.activity functions in TARGET for the tasks on their task list."""
     activities = load_activities(target)
@@ -246,7 +254,7 @@ def worker(
     names = ", ".join(f"{a.name} {a.version}" for a in activities)
     click.echo(
         f"working on {names} from task list {chosen!r} in domain {opts.domain!r} "
-        f"({opts.where()}); Ctrl-C stops",
+        f"({opts.where()}), {concurrency} at a time; Ctrl-C stops",
         err=True,
     )
     poll_for_activities(
@@ -256,6 +264,7 @@ def worker(
         num_iterations=iterations,
         identity=identity,
         client=opts.client(),
+        concurrency=concurrency,
     )
     click.echo("worker stopped", err=True)
 
