@@ -1,10 +1,11 @@
 """The decider: a scheduled Lambda function running pyflow's decider loop against one domain.
 
-Each invocation long-polls its task list (up to 60 s a poll) until `iterations` polls are done or
-too little time is left to finish another poll, so the timeout must exceed 60 s plus the 70 s
-margin the handler keeps. A schedule of one minute with invocations of about a minute keeps one
-poller waiting most of the time; the schedule's maximum event age bounds the overlap, and a
-reserved concurrency (off by default: it fails the first deploy in a new account) can cap it.
+Each invocation long-polls its task list (up to 60 s a poll) until too little time is left to
+finish another poll (or, if set, `iterations` polls are done), so the timeout must exceed 60 s
+plus the 70 s margin the handler keeps. A schedule of one minute with invocations of about a
+minute keeps one poller waiting most of the time; the schedule's maximum event age bounds the
+overlap, and a reserved concurrency (off by default: it fails the first deploy in a new
+account) can cap it.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ class Decider(Construct):
         task_list: str,
         lambda_role: iam.IRole,
         schedule: events.Schedule,
-        iterations: int,
+        iterations: int | None,
         timeout: Duration,
         memory_size: int,
         reserved_concurrency: int | None,
@@ -115,7 +116,7 @@ class Decider(Construct):
                 "PYFLOW_TASK_LIST": task_list,
                 "PYFLOW_LAMBDA_ROLE": lambda_role.role_arn,
                 "PYFLOW_WORKFLOWS": "workflows",
-                "PYFLOW_ITERATIONS": str(iterations),
+                **({} if iterations is None else {"PYFLOW_ITERATIONS": str(iterations)}),
                 "POWERTOOLS_SERVICE_NAME": "pyflow-decider",
                 "POWERTOOLS_METRICS_NAMESPACE": "pyflow",
             },

@@ -65,8 +65,9 @@ class Settings:
     """Task list the decider polls; executions must be started on it."""
     decider_schedule: str = "rate(1 minute)"
     """EventBridge schedule expression that starts a decider invocation."""
-    decider_iterations: int = 100
-    """Most PollForDecisionTask calls per invocation (the deadline usually stops it first)."""
+    decider_iterations: int | None = None
+    """Most PollForDecisionTask calls per invocation; None: as many as the invocation's time
+    allows (the decider stops on its deadline)."""
     decider_timeout: int = 120
     """Decider function timeout in seconds (75-900); it stops polling with 70 s left."""
     decider_concurrency: int | None = None
@@ -112,7 +113,8 @@ class Settings:
         """Reject combinations that would deploy but not work."""
         _in_range("retention_days", self.retention_days, 0, 90)
         _in_range("decider_timeout", self.decider_timeout, POLL_DEADLINE_MARGIN + 5, 900)
-        _in_range("decider_iterations", self.decider_iterations, 1, 100_000)
+        if self.decider_iterations is not None:
+            _in_range("decider_iterations", self.decider_iterations, 1, 100_000)
         _in_range("decider_memory", self.decider_memory, 128, 10240)
         if self.decider_concurrency is not None:
             _in_range("decider_concurrency", self.decider_concurrency, 1, 1000)
@@ -212,7 +214,7 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "retention_days": _as_int,
     "decider_task_list": _as_str,
     "decider_schedule": _as_str,
-    "decider_iterations": _as_int,
+    "decider_iterations": _as_optional_int,
     "decider_timeout": _as_int,
     "decider_concurrency": _as_optional_int,
     "decider_memory": _as_int,

@@ -1,5 +1,5 @@
-"""The decider Lambda's work for one invocation: decide executions until the iterations are
-spent or too little time is left to finish another long poll.
+"""The decider Lambda's work for one invocation: decide executions until too little time is
+left to finish another long poll (or an optional count of polls is spent).
 
 SWF holds a poll up to 60 s, so a poll never starts with less than `POLL_MARGIN_MS` left: no
 decision task is taken and then abandoned by a timed-out invocation. State lives in SWF, so
@@ -64,21 +64,22 @@ class DeciderConfig:
     """The workflow types' default Lambda role."""
     package: str = "workflows"
     """The module or package (in the layer) whose workflows are decided."""
-    iterations: int = 100
-    """Most polls per invocation; the deadline usually stops it first."""
+    iterations: int | None = None
+    """Most polls per invocation; None: the deadline alone stops it, so a busy decider
+    decides for the whole invocation rather than a fixed number of tasks."""
 
     @classmethod
     def from_environment(cls) -> DeciderConfig:
         """PYFLOW_DOMAIN and PYFLOW_TASK_LIST (required), PYFLOW_LAMBDA_ROLE,
-        PYFLOW_WORKFLOWS (default `workflows`), PYFLOW_ITERATIONS (default 100)."""
+        PYFLOW_WORKFLOWS (default `workflows`), PYFLOW_ITERATIONS (optional upper bound)."""
         missing = [n for n in ("PYFLOW_DOMAIN", "PYFLOW_TASK_LIST") if not os.environ.get(n)]
         if missing:
             raise ConfigurationError(
                 f"the decider needs the environment variable(s) {', '.join(missing)}",
                 hint="the pyflow CDK stack sets them; set them on the function",
             )
-        text = os.environ.get("PYFLOW_ITERATIONS", "100")
-        if not text.isdigit() or int(text) < 1:
+        text = os.environ.get("PYFLOW_ITERATIONS", "").strip()
+        if text and (not text.isdigit() or int(text) < 1):
             raise ConfigurationError(
                 f"PYFLOW_ITERATIONS must be a whole number >= 1, not {text!r}"
             )
@@ -87,7 +88,7 @@ class DeciderConfig:
             task_list=os.environ["PYFLOW_TASK_LIST"],
             lambda_role=os.environ.get("PYFLOW_LAMBDA_ROLE") or None,
             package=os.environ.get("PYFLOW_WORKFLOWS", "workflows"),
-            iterations=int(text),
+            iterations=int(text) if text else None,
         )
 
 
@@ -105,7 +106,7 @@ class Decider:
         metrics: MetricsSink | None = None,
         tracer: TraceSink | None = None,
     ) -> dict[str, int]:
-        """Decide executions until the iterations are spent or the deadline is near; the
+        """Decide executions until the deadline is near (or the iterations are spent); the
         counters are returned and added to `metrics`. Failures are counted, logged and raised
         (the next scheduled invocation tries again)."""
         config = DeciderConfig.from_environment()

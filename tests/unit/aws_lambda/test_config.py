@@ -17,6 +17,15 @@ def test_config_reads_every_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
+def test_without_iterations_the_deadline_alone_stops_the_decider(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PYFLOW_DOMAIN", "d")
+    monkeypatch.setenv("PYFLOW_TASK_LIST", "t")
+    monkeypatch.delenv("PYFLOW_ITERATIONS", raising=False)
+    assert DeciderConfig.from_environment().iterations is None
+
+
 def test_missing_settings_are_named(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PYFLOW_DOMAIN", raising=False)
     monkeypatch.delenv("PYFLOW_TASK_LIST", raising=False)
