@@ -129,10 +129,7 @@ class Client:
         """Send the signal a SignalTask's notifier was given `token` for (to the domain the
         token names, which may differ from this client's)."""
         target = decode_token(token)
-        client = self if target.domain in (None, self.domain) else Client(
-            self.swf, domain=target.domain
-        )
-        client.signal(target.workflow_id, target.signal_name, input)
+        as_client(self, target.domain).signal(target.workflow_id, target.signal_name, input)
 
     def cancel(self, workflow_id: str, *, run_id: str | None = None) -> None:
         """Ask an open execution to cancel: its decider cancels open work, then closes it."""

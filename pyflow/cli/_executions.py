@@ -8,6 +8,7 @@ import click
 from botocore.exceptions import ClientError
 
 from .._client import Client
+from .._client._client import as_client
 from .._exceptions import InvalidArgumentError, PyflowError
 from .._workflow._definition import Workflow
 from .._workflow._tasks import SignalTask
@@ -195,9 +196,7 @@ def _signal_target(
         target = decode_token(token)
     except InvalidArgumentError as exc:
         raise CliError(str(exc)) from exc
-    if target.domain is not None and target.domain != client.domain:
-        client = Client(client.swf, domain=target.domain)
-    return client, target.workflow_id, target.signal_name
+    return as_client(client, target.domain), target.workflow_id, target.signal_name
 
 
 def _unawaited_signal(
