@@ -32,7 +32,7 @@ from . import _close, _schedule
 from ._graph import discovery_graph, graph_of
 from ._history import History
 from ._ids import TimerRole
-from ._records import ENDED, TaskRecord
+from ._records import ENDED, MapState, TaskRecord
 
 if TYPE_CHECKING:
     from mypy_boto3_swf.type_defs import (
@@ -198,6 +198,9 @@ class _Planner:
             return
         if kind not in _SCHEDULED_KINDS:
             return  # the start task completes from history alone
+        if rec.map is not None:
+            self._consider_items(rec, rec.map)
+            return
         if rec.phase == "waiting":
             if not rec.ready:
                 return
@@ -215,18 +218,45 @@ class _Planner:
                 self._record_failure(rec)
                 return
             input_text = built
-        parent_id = self.history.parent_id or ""
+        self._attempt(rec, input_text)
+
+    def _attempt(self, rec: TaskRecord, input_text: str) -> None:
+        kind = rec.task.kind
         self.decisions.append(
             _schedule.attempt_decision(
                 rec.task,
                 rec.attempt + 1,
                 input_text,
-                parent_id=parent_id,
+                parent_id=self.history.parent_id or "",
                 run_id=self.history.run_id,
                 lambda_role=self.history.lambda_role,
+                name=rec.name,
             )
         )
         self.open[kind] += 1
+
+    def _consider_items(self, rec: TaskRecord, state: MapState) -> None:
+        """Retry the items that wait for it, then start the next items, in list order, up
+        to the task's `max_concurrency`."""
+        if rec.phase in ENDED:
+            return
+        for item in list(state.active.values()):
+            if item.phase == "retry_wait":
+                self._consider(item)
+        mapping = rec.task.for_each
+        assert mapping is not None
+        limit = mapping.max_concurrency or len(state.items)
+        running = len(state.active)
+        for position in range(state.issued, len(state.items)):
+            if running >= limit or rec.phase in ENDED or not self._room(rec.task.kind):
+                return
+            item = TaskRecord(task=rec.task, index=rec.index, item=position)
+            built = self.history.input_of(item, self.history.last_event)
+            if built is None:
+                self._record_failure(rec)
+                return
+            self._attempt(item, built)
+            running += 1
 
     def _record_failure(self, rec: TaskRecord) -> None:
         """`rec` failed here, not in the history, and its dependents were told. A failure
@@ -234,6 +264,8 @@ class _Planner:
         before the decisions it set off, so a replay meets it at the same point."""
         if self.history.failed is not None:
             return
+        if rec.item is not None:
+            rec = self.history.records[rec.index]  # an item's failure is its task's
         self.decisions.append(_schedule.failure_marker(rec))
 
     def _wait(self, rec: TaskRecord) -> None:
@@ -241,7 +273,7 @@ class _Planner:
         if rec.retry_timer == "none" and self._room("timer"):
             role: TimerRole = "retry" if rec.phase == "retry_wait" else "repeat"
             seconds = math.ceil(rec.retry_delay)  # SWF timers take whole seconds
-            self.decisions.append(_schedule.retry_timer(rec.task, rec.attempt + 1, seconds, role))
+            self.decisions.append(_schedule.retry_timer(rec.name, rec.attempt + 1, seconds, role))
             self.open["timer"] += 1
 
     def _consider_signal(self, rec: TaskRecord, task: SignalTask) -> None:
@@ -265,7 +297,9 @@ class _Planner:
             self.decisions.append(_schedule.notifier(task, attempt, text))
             self.open[notifier.kind] += 1
         if task.timeout is not None and rec.deadline < attempt and self._room("timer"):
-            self.decisions.append(_schedule.retry_timer(task, attempt, task.timeout, "timeout"))
+            self.decisions.append(
+                _schedule.retry_timer(task.name, attempt, task.timeout, "timeout")
+            )
             self.open["timer"] += 1
 
     def _room(self, kind: str) -> bool:

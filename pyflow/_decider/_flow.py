@@ -24,6 +24,7 @@ from .._workflow._payload import MAX_DATA, decode, encode, truncate
 from .._workflow._tasks import SignalTask
 from .._workflow._tokens import encode_token
 from ._graph import Graph
+from ._items import item_completed, item_failed, item_value, start_map
 from ._records import ENDED, MAX_THROTTLES, UNDECODED, Phase, TaskError, TaskRecord
 from ._rules import verdict
 
@@ -68,6 +69,9 @@ class Flow:
             raise TypeError(f"a payload is {type(output).__name__}, not a string")
         if rec.phase in ENDED:
             return  # an end is final: dependents have counted it
+        if rec.item is not None:
+            item_completed(self, rec, output, event)
+            return
         loop = rec.task.loop
         if loop is not None and not self.discover and self._repeats(rec, loop, output, event):
             return
@@ -139,6 +143,10 @@ class Flow:
         self._fail(rec, event, permanent=True)
 
     def _fail(self, rec: TaskRecord, event: Event | None, *, permanent: bool) -> None:
+        if rec.item is not None:
+            rec.permanent = permanent
+            item_failed(self, rec, event)
+            return
         self.move(rec, "failed", event)
         rec.permanent = permanent
         rec.ended_at = rec.changed_at
@@ -211,6 +219,9 @@ class Flow:
             if not go:
                 self.skip(rec, event)
                 return
+        if rec.task.for_each is not None and not self.discover:
+            start_map(self, rec, event)
+            return
         if isinstance(rec.task, SignalTask):
             arrived = self.signal_ready(rec, event)
             if arrived is not None:
@@ -253,6 +264,9 @@ class Flow:
             elif dep.phase == "failed":
                 error = dep.last_error or TaskError("failed")
                 values[dep.name] = {"error": {"reason": error.reason, "details": error.details}}
+        mapping = rec.task.for_each
+        if rec.item is not None and mapping is not None:
+            values[mapping.over] = item_value(self, rec, fresh=fresh)
         return values
 
     def input_of(self, rec: TaskRecord, event: Event | None) -> str | None:
@@ -306,20 +320,24 @@ class Flow:
 
     def context(self, rec: TaskRecord) -> dict[str, Any]:
         """Where the next attempt of `rec` runs: what an external system needs to find it."""
-        return {
+        context = {
             "domain": self.domain,
             "workflow_id": self.parent_id,
             "run_id": self.run_id,
-            "task": rec.name,
+            "task": rec.task.name,
             "attempt": rec.attempt + 1,
         }
+        if rec.item is not None:
+            context["item"] = rec.item
+        return context
 
     def settle(self, event: Event | None) -> None:
         """Fail now each task that fired but whose input cannot be built, as the decider
         will when it comes to start it, so a view of the execution agrees with the decider."""
         for i in self.graph.order:
             rec = self.records[i]
-            if rec.phase == "waiting" and rec.ready and rec.task.kind in _STARTED_BY_DECISION:
+            started = rec.task.kind in _STARTED_BY_DECISION and rec.task.for_each is None
+            if rec.phase == "waiting" and rec.ready and started:
                 self.input_of(rec, event)
 
 

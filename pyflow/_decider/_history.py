@@ -144,7 +144,9 @@ class History(LambdaEvents, ActivityEvents, TimerEvents, ChildEvents):
                 self._problem(event, "a pyflow failure marker that names no task of it")
             return
         rec = self.records[index]
-        if rec.phase in ("waiting", "retry_wait", "repeat_wait"):
+        if rec.phase in ("waiting", "retry_wait", "repeat_wait") or (
+            rec.map is not None and rec.phase == "running"
+        ):
             details = data.get("details")
             text = details if isinstance(details, str) else None
             error = TaskError(str(data.get("reason")), text)

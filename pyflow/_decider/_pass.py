@@ -12,6 +12,7 @@ from ._discovery import found_task
 from ._flow import Event, Flow
 from ._graph import Graph
 from ._ids import Ref
+from ._items import item_issued, item_record
 from ._records import ENDED, TaskRecord
 
 __all__ = ["Event", "Pass", "event_id", "text_id"]
@@ -80,6 +81,10 @@ class Pass(Flow):
         if index is None and self.discover and kind is not None:
             return self.found(kind, ref.task, attrs or {})
         rec = None if index is None else self.records[index]
+        if rec is None and not self.discover:
+            rec = item_record(self, ref.task)
+        elif rec is not None and rec.task.for_each is not None:
+            rec = None  # ids name a mapped task's items, never the task itself
         if rec is None or (kind is not None and rec.task.kind != kind):
             workflow = self.graph.workflow
             of = f"workflow {workflow.name!r} version {workflow.version!r}" if workflow else "it"
@@ -113,6 +118,8 @@ class Pass(Flow):
         rec.ended_at = None
         if rec.started_at is None:
             rec.started_at = event.get("eventTimestamp")
+        if rec.item is not None:
+            item_issued(self, rec, event)
         return True
 
     def _current(self, entry: tuple[TaskRecord, int] | None) -> TaskRecord | None:
@@ -139,6 +146,11 @@ class Pass(Flow):
         if remove:
             del table[event_id(key)]
         return self._current(entry)
+
+    def lookup(self, name: str) -> TaskRecord | None:
+        """The record of a task, or of an item of a mapped task, an id's base names."""
+        index = self.graph.index.get(name)
+        return self.records[index] if index is not None else item_record(self, name)
 
     def cancel(self, rec: TaskRecord, event: Event) -> None:
         """Work pyflow itself canceled, while closing the execution."""

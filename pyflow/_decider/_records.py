@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final, Literal, NamedTuple
 
+from .._workflow._map import ITEM_SEPARATOR
 from .._workflow._retry import SCHEDULE_FAILED
 from .._workflow._tasks import Task
 
@@ -90,7 +91,29 @@ class TaskRecord:
     ended_at: datetime | None = None
     changed_at: datetime | None = None
     """When the history last moved the task to its current phase."""
+    item: int | None = None
+    """For one item of a mapped task: its position in the list (the record of the task
+    itself has None)."""
+    map: MapState | None = None
+    """For a mapped task, once its trigger rule fired: its items and how far they are."""
 
     @property
     def name(self) -> str:
-        return self.task.name
+        """The task's name; for an item, the base of its attempts' ids (``resize@3``)."""
+        if self.item is None:
+            return self.task.name
+        return f"{self.task.name}{ITEM_SEPARATOR}{self.item}"
+
+
+@dataclass(slots=True, eq=False)
+class MapState:
+    """The items of a mapped task and what each has come to."""
+
+    items: list[Any]
+    """The decoded list the task maps over."""
+    issued: int = 0
+    """Items whose first attempt was issued: always the first `issued` of the list."""
+    active: dict[int, TaskRecord] = field(default_factory=dict)
+    """Items issued and not completed (running, or waiting to retry), by position."""
+    outputs: dict[int, str | None] = field(default_factory=dict)
+    """The raw output of each completed item, by position."""

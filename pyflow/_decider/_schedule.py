@@ -39,12 +39,15 @@ def attempt_decision(
     parent_id: str,
     lambda_role: str | None,
     run_id: str | None = None,
+    name: str | None = None,
 ) -> DecisionTypeDef:
-    """The decision that starts `attempt` of `task` with `input_text` (JSON)."""
+    """The decision that starts `attempt` of `task` with `input_text` (JSON); `name`, for
+    an item of a mapped task, is the base of the ids (``resize@3``)."""
+    name = task.name if name is None else name
     if isinstance(task, LambdaTask):
-        return _lambda(task, attempt, input_text)
+        return _lambda(task, name, attempt, input_text)
     if isinstance(task, ActivityTask):
-        return _activity(task, attempt, input_text)
+        return _activity(task, name, attempt, input_text)
     if isinstance(task, TimerTask):
         return {
             "decisionType": "StartTimer",
@@ -55,22 +58,25 @@ def attempt_decision(
             },
         }
     if isinstance(task, WorkflowTask):
-        child_id = _ids.child_workflow_id(parent_id, task.name, attempt, run_id)
-        return _child(task, attempt, input_text, workflow_id=child_id, lambda_role=lambda_role)
+        child_id = _ids.child_workflow_id(parent_id, name, attempt, run_id)
+        return _child(
+            task, name, attempt, input_text, workflow_id=child_id, lambda_role=lambda_role
+        )
     raise TypeError(f"task {task.name!r}: a {task.kind} task is not scheduled by a decision")
 
 
 def retry_timer(
-    task: Task, attempt: int, delay: int, role: _ids.TimerRole = "retry"
+    name: str, attempt: int, delay: int, role: _ids.TimerRole = "retry"
 ) -> DecisionTypeDef:
-    """The timer that waits `delay` seconds before `attempt` of `task`: a retry back-off, or
-    (`role` 'repeat') the delay before a repeating task's next iteration."""
+    """The timer that waits `delay` seconds before `attempt` of the task (or item) `name`: a
+    retry back-off, or (`role` 'repeat') the delay before a repeating task's next
+    iteration."""
     return {
         "decisionType": "StartTimer",
         "startTimerDecisionAttributes": {
-            "timerId": _ids.part_id(task.name, attempt, role),
+            "timerId": _ids.part_id(name, attempt, role),
             "startToFireTimeout": str(delay),
-            "control": _ids.control(task.name, attempt, role),
+            "control": _ids.control(name, attempt, role),
         },
     }
 
@@ -117,11 +123,11 @@ def wake_timer(number: int) -> DecisionTypeDef:
     }
 
 
-def _lambda(task: LambdaTask, attempt: int, input_text: str) -> DecisionTypeDef:
+def _lambda(task: LambdaTask, name: str, attempt: int, input_text: str) -> DecisionTypeDef:
     attrs: ScheduleLambdaFunctionDecisionAttributesTypeDef = {
-        "id": _ids.task_id(task.name, attempt),
+        "id": _ids.task_id(name, attempt),
         "name": task.lambda_function,
-        "control": _ids.control(task.name, attempt),
+        "control": _ids.control(name, attempt),
         "input": input_text,
     }
     if task.timeout is not None:
@@ -132,11 +138,11 @@ def _lambda(task: LambdaTask, attempt: int, input_text: str) -> DecisionTypeDef:
     }
 
 
-def _activity(task: ActivityTask, attempt: int, input_text: str) -> DecisionTypeDef:
+def _activity(task: ActivityTask, name: str, attempt: int, input_text: str) -> DecisionTypeDef:
     attrs: ScheduleActivityTaskDecisionAttributesTypeDef = {
         "activityType": {"name": task.activity_type, "version": task.activity_version},
-        "activityId": _ids.task_id(task.name, attempt),
-        "control": _ids.control(task.name, attempt),
+        "activityId": _ids.task_id(name, attempt),
+        "control": _ids.control(name, attempt),
         "input": input_text,
     }
     if task.task_list is not None:
@@ -166,12 +172,18 @@ def _activity(task: ActivityTask, attempt: int, input_text: str) -> DecisionType
 
 
 def _child(
-    task: WorkflowTask, attempt: int, input_text: str, *, workflow_id: str, lambda_role: str | None
+    task: WorkflowTask,
+    name: str,
+    attempt: int,
+    input_text: str,
+    *,
+    workflow_id: str,
+    lambda_role: str | None,
 ) -> DecisionTypeDef:
     attrs: StartChildWorkflowExecutionDecisionAttributesTypeDef = {
         "workflowType": {"name": task.workflow_name, "version": task.workflow_version},
         "workflowId": workflow_id,
-        "control": _ids.control(task.name, attempt),
+        "control": _ids.control(name, attempt),
         "input": input_text,
     }
     if task.task_list is not None:

@@ -70,6 +70,12 @@ class TaskState:
     (from `changed_at`; an SWF timer waits the whole seconds above it)."""
     waits: Mapping[int, float] = field(default_factory=dict)
     """The seconds waited (on a retry or repeat timer) before each attempt, by attempt."""
+    items: int | None = None
+    """For a mapped task (`for_each`) whose list is known: how many items it has."""
+    items_done: int = 0
+    """For a mapped task: the items completed so far."""
+    items_running: int = 0
+    """For a mapped task: the items started and not yet completed (retry waits included)."""
 
     @property
     def repeats(self) -> bool:
@@ -184,4 +190,16 @@ def _task_state(
         max_iterations=None if rec.task.loop is None else rec.task.loop.max_iterations,
         wait=rec.retry_delay if state in ("retry_wait", "repeat_wait") else None,
         waits=dict(rec.waits),
+        **_progress(rec),
     )
+
+
+def _progress(rec: TaskRecord) -> dict[str, Any]:
+    state = rec.map
+    if state is None:
+        return {}
+    return {
+        "items": len(state.items),
+        "items_done": len(state.outputs),
+        "items_running": len(state.active),
+    }

@@ -82,7 +82,9 @@ class TimerEvents(SignalEvents):
             return
         if ref.role == "wake":
             return
-        rec = self.records[self.graph.index[ref.task]]
+        rec = self.lookup(ref.task)
+        if rec is None:
+            return
         if ref.role == "timeout":
             if event["eventType"] == "TimerFired":
                 self.deadline_passed(rec, ref, event)

@@ -16,6 +16,9 @@ from ._budget import check as check_budget
 from ._budget import estimate
 from ._control import Loop, check_trigger_rule, loop, predicate
 from ._durations import MAX_DURATION
+from ._map import HISTORY_BUDGET, ForEach, check_maps
+from ._map import check_budget as check_history_budget
+from ._map import for_each as check_for_each
 from ._names import check_swf_name
 from ._payload import MAX_DATA, dumps, json_problem
 from ._retry import RetryPolicy, resolve
@@ -70,7 +73,7 @@ class Task:
     produces_output: ClassVar[bool] = True
     """False for tasks (timers) whose completion carries no value to dependents."""
     loops: ClassVar[bool] = False
-    """True for the kinds that take `repeat_until`."""
+    """True for the kinds that take `repeat_until` and `for_each`."""
 
     def __init__(
         self,
@@ -88,6 +91,8 @@ class Task:
         repeat_delay: float = 0,
         retry: RetryPolicy | None = None,
         pass_context: bool = False,
+        for_each: Task | str | None = None,
+        max_concurrency: int | None = None,
     ) -> None:
         problem_name = name if isinstance(name, str) else repr(name)
         where = f"task {problem_name!r}"
@@ -106,6 +111,15 @@ class Task:
         self.trigger_rule: str = check_trigger_rule(trigger_rule, where)
         self.loop: Loop | None = loop(
             repeat_until, max_iterations, repeat_delay, where, loops=self.loops, kind=self.kind
+        )
+        self.for_each: ForEach | None = check_for_each(
+            for_each.name if isinstance(for_each, Task) else for_each,
+            max_concurrency,
+            [d.name if isinstance(d, Task) else d for d in depends_on],
+            where,
+            maps=self.loops,
+            kind=self.kind,
+            repeats=self.loop is not None,
         )
         if not isinstance(pass_context, bool):
             raise DefinitionError(f"{where}: pass_context must be True or False")
@@ -168,6 +182,7 @@ class Workflow:
         decision_timeout: int = DEFAULT_DECISION_TIMEOUT,
         child_policy: str = "TERMINATE",
         description: str | None = None,
+        history_budget: int = HISTORY_BUDGET,
     ) -> None:
         check_swf_name(name, "workflow name")
         check_swf_name(version, f"workflow {name!r} version", max_length=64)
@@ -193,6 +208,8 @@ class Workflow:
         self.execution_timeout: int = execution_timeout
         self.decision_timeout: int = decision_timeout
         self.child_policy: str = child_policy
+        self.history_budget: int = check_history_budget(history_budget, name)
+        """Events a run may hold before pyflow continues the execution as a new run."""
         self.description: str | None = description
         self.output_task: Task | str | None = output_task
         self._tasks: dict[str, Task] = {}
@@ -359,5 +376,6 @@ class Workflow:
                 f"workflow {self.name!r}, task {start.name!r}: the start task takes no run_if, "
                 "trigger_rule or repeat_until; it always runs first"
             )
+        check_maps(self)
         check_budget(self, estimate(self))
         return self

@@ -48,5 +48,10 @@ class ExecutingTaskOptions(TaskOptions, total=False):
     """Seconds between iterations; default 0."""
     retry: RetryPolicy | None
     """How failed attempts are retried; instead of `num_retries`/`time_between_retries`."""
+    for_each: Task | str | None
+    """A dependency whose output is a list: the task runs once per item, its output is the
+    list of per-item outputs."""
+    max_concurrency: int | None
+    """The most items of a `for_each` running at once; default as many as SWF allows."""
     pass_context: bool
     """Send {'input': ..., 'context': {domain, workflow_id, run_id, task, attempt}}."""

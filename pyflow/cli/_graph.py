@@ -79,7 +79,10 @@ def _state_line(state: HasState | None) -> str | None:
         return None
     # A repeating task's iteration shows when the states carry it (TaskState does).
     iteration, limit = getattr(state, "iteration", 0), getattr(state, "max_iterations", None)
-    label = state_label(state.state, state.attempts, iteration, limit, getattr(state, "wait", None))
+    total = getattr(state, "items", None)
+    items = None if total is None else (getattr(state, "items_done", 0), total)
+    wait = getattr(state, "wait", None)
+    label = state_label(state.state, state.attempts, iteration, limit, wait, items)
     retried = state.attempts > max(iteration, 1)  # more attempts than iterations
     if state.state not in ("retry_wait", "repeat_wait") and retried:
         return f"{label}, {state.attempts} attempts"

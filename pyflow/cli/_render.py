@@ -183,10 +183,12 @@ def state_label(
     iteration: int = 0,
     max_iterations: int | None = None,
     wait: float | None = None,
+    items: tuple[int, int] | None = None,
 ) -> str:
     """A task state as users read it: the decider's `retry_wait` names the attempt to come
     and how long it waits ('retrying in 4.0s (attempt 3)'), `repeat_wait` the iteration to
-    come, and a repeating task says which iteration it is on ('running (iteration 2/5)')."""
+    come, a repeating task says which iteration it is on ('running (iteration 2/5)'), and a
+    mapped task how many of its items are done (`items`: done, total; 'running (3/7 items)')."""
     of = f"/{max_iterations}" if max_iterations is not None else ""
     after = f" in {wait:.1f}s" if wait else ""
     if state == "repeat_wait":
@@ -194,6 +196,8 @@ def state_label(
     notes = [f"attempt {attempts + 1}"] if state == "retry_wait" else []
     if iteration and (max_iterations is not None or iteration > 1):
         notes.append(f"iteration {iteration}{of}")
+    if items is not None:
+        notes.append(f"{items[0]}/{items[1]} items")
     word = f"retrying{after}" if state == "retry_wait" else state
     return f"{word} ({', '.join(notes)})" if notes else word
 

@@ -42,6 +42,8 @@ class _Progress:
         self.repeated: set[tuple[str, int]] = set()
         self.status: Any = None
         self.signals: dict[str, Any] = {}
+        self.tenths: dict[str, int] = {}
+        """Per mapped task, the tenths of its items done that a progress line has shown."""
 
     def __call__(self, task: Any) -> None:
         if task.kind == "start":
@@ -57,9 +59,20 @@ class _Progress:
                 self._started(task, attempt)
                 if attempt < task.attempts or task.state == "retry_wait":
                     self._retrying(task, attempt)
+        if getattr(task, "items", None) and task.state not in DONE:
+            self._progress(task)
         if task.state in DONE:
             self._line(task.ended_at, task.state, task.name, _ending(task))
         self._update()
+
+    def _progress(self, task: Any) -> None:
+        """A line each time another tenth of a mapped task's items is done: ten lines at
+        most, however many items it has."""
+        tenths = task.items_done * 10 // task.items
+        if tenths > self.tenths.get(task.name, 0):
+            self.tenths[task.name] = tenths
+            done = f"{task.items_done}/{task.items} items done"
+            self._line(task.changed_at, "progress", task.name, done)
 
     def _started(self, task: Any, attempt: int) -> None:
         if (task.name, attempt) in self.announced:
@@ -116,7 +129,11 @@ class _Progress:
         if self.status is None:
             return
         done = sum(t.state in ENDED for t in self.states.values())
-        running = [n for n, t in self.states.items() if t.state in ("scheduled", "running")]
+        running = [
+            n + (f" ({t.items_done}/{t.items} items)" if getattr(t, "items", None) else "")
+            for n, t in self.states.items()
+            if t.state in ("scheduled", "running")
+        ]
         retrying = [n for n, t in self.states.items() if t.state == "retry_wait"]
         busy = f", running: {', '.join(running)}" if running else ""
         busy += f", retrying: {', '.join(retrying)}" if retrying else ""
@@ -146,6 +163,9 @@ def _of(task: Any, number: int) -> str:
 
 def _ending(task: Any) -> str:
     parts = []
+    items = getattr(task, "items", None)
+    if items is not None:
+        parts.append(f"{task.items_done}/{items} items")
     if getattr(task, "repeats", False) and task.iteration > 1:
         parts.append(f"after {task.iteration} iterations")
     elif task.attempts > 1:

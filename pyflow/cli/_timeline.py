@@ -32,6 +32,9 @@ class TaskRow:
     """When the history last moved the task to its current state (for watch lines)."""
     iteration: int = 0
     max_iterations: int | None = None
+    items: int | None = None
+    """A mapped task's number of items (None if not mapped or its list is not known yet)."""
+    items_done: int = 0
     """A repeating task's iteration and its limit (None for a task that does not repeat)."""
     wait: float | None = None
     """Seconds a task waiting to retry or repeat waits."""
@@ -47,8 +50,9 @@ class TaskRow:
     @property
     def label(self) -> str:
         """The state as users read it ('retrying (attempt 2)' rather than 'retry_wait')."""
+        items = None if self.items is None else (self.items_done, self.items)
         return r.state_label(
-            self.state, self.attempts, self.iteration, self.max_iterations, self.wait
+            self.state, self.attempts, self.iteration, self.max_iterations, self.wait, items
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -60,6 +64,8 @@ class TaskRow:
             "attempts": self.attempts,
             "iteration": self.iteration,
             "maxIterations": self.max_iterations,
+            "items": self.items,
+            "itemsDone": self.items_done,
             "waitSeconds": self.wait,
             "startedAt": r.iso(self.started_at),
             "endedAt": r.iso(self.ended_at),
@@ -84,6 +90,8 @@ def rows_from_states(tasks: Mapping[str, TaskState]) -> list[TaskRow]:
             iteration=state.iteration,
             max_iterations=state.max_iterations,
             wait=state.wait,
+            items=state.items,
+            items_done=state.items_done,
         )
         for state in tasks.values()
         if state.kind != "start"

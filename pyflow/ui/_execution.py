@@ -140,7 +140,10 @@ def _task_view(task: TaskState, given: Any, child: Run | None, now: datetime) ->
     shown = _display_state(task)
     end = task.ended_at or (now if task.started_at else None)
     seconds = (end - task.started_at).total_seconds() if task.started_at and end else None
-    label = state_label(task.state, task.attempts, task.iteration, task.max_iterations)
+    items = None if task.items is None else (task.items_done, task.items)
+    label = state_label(
+        task.state, task.attempts, task.iteration, task.max_iterations, items=items
+    )
     return TaskView(
         name=task.name,
         kind=task.kind,

@@ -49,7 +49,7 @@ def test_common_options_are_validated_on_every_kind(kind: str) -> None:
                                             max_interval=1.5, jitter="none")
 
 
-LOOP_OPTIONS = {"repeat_until", "max_iterations", "repeat_delay"}
+LOOP_OPTIONS = {"repeat_until", "max_iterations", "repeat_delay", "for_each", "max_concurrency"}
 
 
 def test_task_options_declare_exactly_the_base_constructor_keywords() -> None:
