@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -50,6 +50,10 @@ class Outcome:
     tasks the history shows, in the order they first appear, and a failed attempt reads
     'failed' until a retry shows in the history (the retry policy is in the definition)."""
 
+    runs: tuple[str, ...] = ()
+    """The run ids of the logical execution, oldest first, when it continued as new (the
+    outcome, `history` and `tasks` are the newest run's, whose state carries the rest)."""
+
     @property
     def is_open(self) -> bool:
         return self.status == "OPEN"
@@ -64,11 +68,29 @@ def get_outcome(
 ) -> Outcome:
     """The execution's outcome now (status 'OPEN' while it runs). Without `run_id`, the open
     run with this workflow id, else the latest closed one. `tasks` holds what the history
-    shows; pass `workflow` (its definition) to add the tasks not started yet."""
+    shows; pass `workflow` (its definition) to add the tasks not started yet.
+
+    A run that continued as new is followed to the newest run of its chain: the outcome is
+    that of the logical execution (`runs` lists the run ids followed)."""
     if run_id is None:
         run_id = latest_run_id(swf, domain, workflow_id)
+    runs = [run_id]
     events = read_history(swf, domain, workflow_id, run_id)
-    return outcome_from_history(workflow_id, run_id, events, workflow)
+    while (following := next_run(events)) is not None and following not in runs:
+        runs.append(following)
+        events = read_history(swf, domain, workflow_id, following)
+    outcome = outcome_from_history(workflow_id, runs[-1], events, workflow)
+    return replace(outcome, runs=tuple(runs))
+
+
+def next_run(events: list[HistoryEventTypeDef]) -> str | None:
+    """The run a run's history continued as, if it ended so."""
+    last = events[-1] if events else None
+    if last is None or last.get("eventType") != "WorkflowExecutionContinuedAsNew":
+        return None
+    attrs: Any = last.get("workflowExecutionContinuedAsNewEventAttributes") or {}
+    run = attrs.get("newExecutionRunId")
+    return run if isinstance(run, str) and run else None
 
 
 def wait_for_outcome(
@@ -78,15 +100,24 @@ def wait_for_outcome(
     run_id: str | None = None,
     workflow: Workflow | None = None,
     timeout: float | None = None,
+    **polling: Any,
 ) -> Outcome:
     """Wait until the execution closes and return its outcome; OutcomeTimeoutError after
-    `timeout` seconds (None: wait as long as it takes)."""
+    `timeout` seconds (None: wait as long as it takes). A run that continues as new is
+    followed to the end of its chain. `polling`: `wait_closed`'s intervals and `on_poll`."""
     if timeout is not None and timeout < 0:
         raise InvalidArgumentError(f"timeout must be None or >= 0 seconds, not {timeout!r}")
     if run_id is None:
         run_id = latest_run_id(swf, domain, workflow_id)
-    wait_closed(swf, domain, workflow_id, run_id, timeout=timeout)
-    return get_outcome(swf, domain, workflow_id, run_id, workflow)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    runs = [run_id]
+    while True:
+        left = None if deadline is None else max(0.0, deadline - time.monotonic())
+        wait_closed(swf, domain, workflow_id, runs[-1], timeout=left, **polling)
+        outcome = get_outcome(swf, domain, workflow_id, runs[-1], workflow)
+        runs.extend(outcome.runs[1:])
+        if not outcome.is_open:  # else the chain went on: wait for its newest run
+            return replace(outcome, runs=tuple(runs))
 
 
 def wait_closed(

@@ -28,7 +28,7 @@ from .._workflow._definition import Workflow
 from .._workflow._inputs import workflow_output
 from .._workflow._payload import MAX_DATA, encode
 from .._workflow._tasks import SignalTask
-from . import _close, _schedule
+from . import _carry, _close, _schedule
 from ._graph import discovery_graph, graph_of
 from ._history import History
 from ._ids import TimerRole
@@ -169,6 +169,12 @@ class _Planner:
     def plan(self) -> list[DecisionTypeDef]:
         history = self.history
         records = history.records
+        for timer_id, (ref, seconds) in history.carried_timers.items():
+            if self._room("timer"):
+                self.decisions.append(_carry.restart_timer(timer_id, ref, seconds))
+                self.open["timer"] += 1
+        if _carry.over_budget(history):
+            return self._drain()
         all_done = True
         # Dependencies first: a task failing here (its input cannot be built) reaches its
         # dependents before the loop comes to them.
@@ -189,6 +195,24 @@ class _Planner:
             if self.open["timer"] < OPEN_LIMIT:
                 self.decisions.append(_schedule.wake_timer(history.wake_timers + 1))
         return self.decisions
+
+    def _drain(self) -> list[DecisionTypeDef]:
+        """Past the history budget: start nothing, and once the work still open has closed,
+        continue as a new run (unless every task has ended: then the workflow completes)."""
+        history = self.history
+        if all(r.phase in ENDED for r in history.records):
+            return self._complete()
+        if history.open_activities or history.open_lambdas or history.open_children:
+            return self.decisions
+        text = _carry.carry_text(history)
+        if len(text) > MAX_DATA:
+            reason = (
+                f"the state this run must carry to the next ({len(text):,} characters) is "
+                f"more than SWF's {MAX_DATA:,} per input; configure a payload store "
+                "(payload_store= on the decider, pyflow.S3PayloadStore on AWS)"
+            )
+            return _close.fail(history, reason, {"error": {"reason": reason}})
+        return [_carry.continue_as_new(history, text)]
 
     def _consider(self, rec: TaskRecord) -> None:
         """Add the decision `rec` needs now, if any."""

@@ -25,6 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ._activity_events import ActivityEvents
+from ._carry import carried_state, due_at, restore
 from ._child_events import ChildEvents
 from ._errors import json_object
 from ._events import CLOSE_STATUS, attributes_key
@@ -102,6 +103,11 @@ class History(LambdaEvents, ActivityEvents, TimerEvents, ChildEvents):
         role = attrs.get("lambdaRole")
         self.lambda_role = role if isinstance(role, str) and role else None
         self.started_at = event.get("eventTimestamp")
+        self.deadline = due_at(event, attrs.get("executionStartToCloseTimeout"))
+        carried = carried_state(given)
+        if carried is not None:
+            restore(self, carried)
+            return
         start = self.records[0]
         start.attempt = start.iteration = 1
         start.started_at = self.started_at

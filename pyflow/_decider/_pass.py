@@ -56,6 +56,13 @@ class Pass(Flow):
         self.open_children: dict[int, list[str | None]] = {}  # initiatedEventId -> [id, runId]
         self.cancel_requested_children: set[str] = set()
         self.wake_timers = 0
+        # Continue-as-new: which run of the execution this is, when the execution must end
+        # (its first run's start plus its timeout), when each open timer fires, and the
+        # timers an earlier run left open that this one has still to start again.
+        self.runs = 1
+        self.deadline: datetime | None = None
+        self.timer_due: dict[str, datetime | None] = {}
+        self.carried_timers: dict[str, tuple[Ref, int]] = {}
 
     def _problem(self, event: Event, message: str) -> None:
         if self.problem is None:

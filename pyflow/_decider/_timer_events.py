@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ._carry import due_at
 from ._ids import Ref, parse_control, parse_id
 from ._pass import Event, text_id
 from ._records import Phase, TaskError, TaskRecord, refused
@@ -29,6 +30,10 @@ class TimerEvents(SignalEvents):
         rec = self._record(ref, kind, event, f"timerId {timer_id!r}", attrs)
         if rec is None or ref is None:
             return
+        self.timer_due[str(timer_id)] = due_at(event, attrs.get("startToFireTimeout"))
+        if self.carried_timers.pop(str(timer_id), None) is not None:
+            self.open_timers[str(timer_id)] = ref
+            return  # an earlier run's timer, started again: its task's state came with it
         if ref.role == "notify":
             self._problem(event, f"timerId {timer_id!r} names a notifier, not a timer")
             return
@@ -60,6 +65,12 @@ class TimerEvents(SignalEvents):
             return
         kind = _KIND.get(ref.role) if ref is not None else None
         rec = self._record(ref, kind, event, f"timerId {timer_id!r}", attrs)
+        carried = self.carried_timers.pop(str(timer_id), None) is not None
+        if carried and rec is not None and ref is not None and ref.role == "task":
+            cause = str(attrs.get("cause"))
+            error = TaskError(f"StartTimer failed: {cause}", None, refused(cause))
+            self.fail_attempt(rec, error, event, cause=cause)
+            return
         if rec is None or ref is None or ref.role in ("timeout", "notify"):
             if rec is not None and ref is not None and ref.role == "timeout":
                 rec.deadline = max(rec.deadline, ref.attempt)  # not asked for again
@@ -77,6 +88,7 @@ class TimerEvents(SignalEvents):
     def on_timer_ended(self, attrs: Mapping[str, Any], event: Event) -> None:
         timer_id = attrs.get("timerId")
         ref = self.open_timers.pop(str(timer_id), None)
+        self.timer_due.pop(str(timer_id), None)
         if ref is None:
             self._problem(event, f"timerId {timer_id!r} is not an open pyflow timer")
             return

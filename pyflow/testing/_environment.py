@@ -15,7 +15,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from .._client import Client
-from .._client._outcome import Outcome, latest_run_id, wait_closed
+from .._client._outcome import Outcome, latest_run_id, wait_for_outcome
 from .._exceptions import PyflowError
 from .._worker import poll_for_activities, poll_for_executions
 from .._workflow import Activity, ActivityTask, Workflow
@@ -115,11 +115,10 @@ class LocalEnvironment:
             if on_poll is not None:
                 on_poll()
 
-        wait_closed(
-            self.client.swf, self.client.domain, workflow_id, run, timeout=timeout,
+        return wait_for_outcome(
+            self.client.swf, self.client.domain, workflow_id, run, workflow, timeout,
             min_interval=0.002, max_interval=0.05, on_poll=poll,
         )
-        return self.client.describe(workflow_id, run, workflow=workflow)
 
     def raise_failure(self) -> None:
         """Raise the first failure of a decider or worker thread, if any."""

@@ -11,8 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .._client._outcome import Outcome, read_history
-from .._decider import execution_state
+from .._client._outcome import Outcome, get_outcome
 from .._exceptions import OutcomeTimeoutError, PyflowError
 from .._workflow._activity import Activity
 from .._workflow._catalog import activity_map, workflow_closure
@@ -146,13 +145,12 @@ class _Progress:
     def poll(self) -> None:
         if self.on_task is None:
             return
-        events = read_history(self.client, LOCAL_DOMAIN, self.workflow_id, self.run_id)
-        state = execution_state(
-            self.workflow,
-            events,
-            execution={"workflowId": self.workflow_id, "runId": self.run_id},
+        # From the newest run read so far: a run that continued as new leads to the next.
+        outcome = get_outcome(
+            self.client, LOCAL_DOMAIN, self.workflow_id, self.run_id, self.workflow
         )
-        self.report(state.tasks)
+        self.run_id = outcome.run_id
+        self.report(outcome.tasks)
 
     def report(self, tasks: Mapping[str, TaskState]) -> None:
         if self.on_task is None:
