@@ -52,9 +52,11 @@ def test_registration_runs_for_each_layer_with_the_workflow_types_and_the_role(
     (layer_id,) = stack.resources("AWS::Lambda::LayerVersion")
     (swf_role_id,) = stack.resources(
         "AWS::IAM::Role",
-        {"AssumeRolePolicyDocument": Match.object_like(
-            {"Statement": [Match.object_like({"Principal": {"Service": "swf.amazonaws.com"}})]}
-        )},
+        {
+            "AssumeRolePolicyDocument": Match.object_like(
+                {"Statement": [Match.object_like({"Principal": {"Service": "swf.amazonaws.com"}})]}
+            )
+        },
     )
     assert props["LayerVersionArn"] == {"Ref": layer_id}
     assert props["LambdaRoleArn"] == {"Fn::GetAtt": [swf_role_id, "Arn"]}
@@ -99,7 +101,8 @@ def test_registration_role_grants_only_what_registration_calls(
 ) -> None:
     resources = stack.json["Resources"]
     (handler,) = [
-        r for r in stack.resources("AWS::Lambda::Function").values()
+        r
+        for r in stack.resources("AWS::Lambda::Function").values()
         if r["Properties"].get("Handler") == "registration.on_event"
     ]
     role_id = handler["Properties"]["Role"]["Fn::GetAtt"][0]
@@ -185,7 +188,9 @@ def test_the_construct_alone_in_a_bare_stack() -> None:
     [("Pyflow", "Pyflow-SwfLambda-eu-west-1"), ("prod-orders", "prod-orders-SwfLambda-eu-west-1")],
 )
 def test_stable_role_names(stack_name: str, expected: str) -> None:
-    stack = cdk.Stack(cdk.App(), "S", stack_name=stack_name, env=cdk.Environment(region="eu-west-1"))
+    stack = cdk.Stack(
+        cdk.App(), "S", stack_name=stack_name, env=cdk.Environment(region="eu-west-1")
+    )
     assert stable_role_name(stack) == expected
 
 

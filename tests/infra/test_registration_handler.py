@@ -38,7 +38,11 @@ def endpoint() -> Iterator[str]:
     """`pyflow local serve` with no domain and no types: the handler must create both."""
     proc = subprocess.Popen(
         [str(PYFLOW), "local", "serve", "--port", "0", "--domain", "unrelated"],
-        cwd=ROOT, env=bare_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        env=bare_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     assert proc.stdout is not None
     first = proc.stdout.readline()
@@ -72,8 +76,11 @@ def handler(endpoint: str, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
 @pytest.fixture
 def swf(endpoint: str) -> Any:
     return boto3.client(
-        "swf", endpoint_url=endpoint, region_name="us-east-1",
-        aws_access_key_id="testing", aws_secret_access_key="testing",
+        "swf",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
     )
 
 
@@ -118,8 +125,10 @@ def test_create_registers_the_domain_and_the_types_with_the_lambda_role(
     assert detail["configuration"]["defaultTaskList"] == {"name": "pyflow-decider"}
     # An execution can start at once, with neither a task list nor a role given.
     run = swf.start_workflow_execution(
-        domain=DOMAIN, workflowId="right-after-deploy",
-        workflowType={"name": "StringTransformer", "version": "1.0"}, input='"World"',
+        domain=DOMAIN,
+        workflowId="right-after-deploy",
+        workflowType={"name": "StringTransformer", "version": "1.0"},
+        input='"World"',
     )
     assert run["runId"]
 
@@ -129,8 +138,12 @@ def test_an_update_reports_types_the_previous_deployment_had_and_keeps_them(
 ) -> None:
     handler.on_event(_event("Create", PROPS))
     swf.register_workflow_type(
-        domain=DOMAIN, name="Retired", version="1", defaultTaskList={"name": "pyflow-decider"},
-        defaultTaskStartToCloseTimeout="30", defaultExecutionStartToCloseTimeout="60",
+        domain=DOMAIN,
+        name="Retired",
+        version="1",
+        defaultTaskList={"name": "pyflow-decider"},
+        defaultTaskStartToCloseTimeout="30",
+        defaultExecutionStartToCloseTimeout="60",
         defaultChildPolicy="TERMINATE",
     )
     old = {**PROPS, "WorkflowTypes": ["Retired:1", "StringTransformer:1.0"]}
@@ -143,8 +156,12 @@ def test_an_update_reports_types_the_previous_deployment_had_and_keeps_them(
 def test_deprecation_of_disappeared_types_is_opt_in(handler: ModuleType, swf: Any) -> None:
     handler.on_event(_event("Create", PROPS))
     swf.register_workflow_type(
-        domain=DOMAIN, name="Dropped", version="2", defaultTaskList={"name": "pyflow-decider"},
-        defaultTaskStartToCloseTimeout="30", defaultExecutionStartToCloseTimeout="60",
+        domain=DOMAIN,
+        name="Dropped",
+        version="2",
+        defaultTaskList={"name": "pyflow-decider"},
+        defaultTaskStartToCloseTimeout="30",
+        defaultExecutionStartToCloseTimeout="60",
         defaultChildPolicy="TERMINATE",
     )
     old = {**PROPS, "WorkflowTypes": ["Dropped:2", "StringTransformer:1.0"]}
@@ -188,4 +205,3 @@ def test_long_lists_are_cut_to_fit_a_custom_resource_response(handler: ModuleTyp
     assert len(text) < 1600
     assert text.endswith(" more")
     assert text.startswith("Workflow0000:1.0, Workflow0001:1.0")
-
