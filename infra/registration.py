@@ -28,6 +28,7 @@ from aws_cdk import custom_resources as cr
 from constructs import Construct
 
 from ._lint import allow_redundant_role_dependency
+from .domain import REGISTER_DOMAIN_REASON
 
 HANDLER = "registration.on_event"
 RESOURCE_TYPE = "Custom::PyflowWorkflowTypes"
@@ -94,9 +95,7 @@ class WorkflowRegistration(Construct):
         Validations.of(self.role).acknowledge(
             Acknowledgment(
                 id="AwsSolutions::AwsSolutions-IAM5[Resource::*]",
-                reason="swf:RegisterDomain supports no resource-level permissions (SWF's API "
-                "reference: IAM cannot control domain access for this action); it is the only "
-                "action granted on *, and it can only create a domain",
+                reason=REGISTER_DOMAIN_REASON,
             )
         )
         self.log_group = logs.LogGroup(

@@ -100,6 +100,20 @@ def _event(kind: str, props: dict[str, Any], old: dict[str, Any] | None = None) 
     return event
 
 
+def _deploy_with_an_older_type(handler: ModuleType, swf: Any, name: str, version: str) -> None:
+    """A first deployment, plus a type registered earlier that the next one will not define."""
+    handler.on_event(_event("Create", PROPS))
+    swf.register_workflow_type(
+        domain=DOMAIN,
+        name=name,
+        version=version,
+        defaultTaskList={"name": "pyflow-decider"},
+        defaultTaskStartToCloseTimeout="30",
+        defaultExecutionStartToCloseTimeout="60",
+        defaultChildPolicy="TERMINATE",
+    )
+
+
 def _type_status(swf: Any, name: str, version: str) -> str:
     info = swf.describe_workflow_type(
         domain=DOMAIN, workflowType={"name": name, "version": version}
@@ -136,16 +150,7 @@ def test_create_registers_the_domain_and_the_types_with_the_lambda_role(
 def test_an_update_reports_types_the_previous_deployment_had_and_keeps_them(
     handler: ModuleType, swf: Any
 ) -> None:
-    handler.on_event(_event("Create", PROPS))
-    swf.register_workflow_type(
-        domain=DOMAIN,
-        name="Retired",
-        version="1",
-        defaultTaskList={"name": "pyflow-decider"},
-        defaultTaskStartToCloseTimeout="30",
-        defaultExecutionStartToCloseTimeout="60",
-        defaultChildPolicy="TERMINATE",
-    )
+    _deploy_with_an_older_type(handler, swf, "Retired", "1")
     old = {**PROPS, "WorkflowTypes": ["Retired:1", "StringTransformer:1.0"]}
     new = {**PROPS, "LayerVersionArn": PROPS["LayerVersionArn"].replace(":2", ":3")}
     answer = handler.on_event(_event("Update", new, old))
@@ -154,16 +159,7 @@ def test_an_update_reports_types_the_previous_deployment_had_and_keeps_them(
 
 
 def test_deprecation_of_disappeared_types_is_opt_in(handler: ModuleType, swf: Any) -> None:
-    handler.on_event(_event("Create", PROPS))
-    swf.register_workflow_type(
-        domain=DOMAIN,
-        name="Dropped",
-        version="2",
-        defaultTaskList={"name": "pyflow-decider"},
-        defaultTaskStartToCloseTimeout="30",
-        defaultExecutionStartToCloseTimeout="60",
-        defaultChildPolicy="TERMINATE",
-    )
+    _deploy_with_an_older_type(handler, swf, "Dropped", "2")
     old = {**PROPS, "WorkflowTypes": ["Dropped:2", "StringTransformer:1.0"]}
     new = {**PROPS, "DeprecateRemoved": "true"}
     answer = handler.on_event(_event("Update", new, old))
