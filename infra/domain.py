@@ -29,6 +29,11 @@ from constructs import Construct
 from ._lint import allow_redundant_role_dependency
 
 _EXISTS = "DomainAlreadyExistsFault"
+REGISTER_DOMAIN_REASON = (
+    "swf:RegisterDomain supports no resource-level permissions (SWF's API reference: IAM "
+    "cannot control domain access for this action); it is the only action granted on *, and "
+    "it can only create a domain"
+)
 _PROVIDER_ID = "AWS679f53fac002430cb0da5b7982bd2287"
 
 
@@ -77,9 +82,7 @@ class SwfDomain(Construct):
         Validations.of(self.role).acknowledge(
             Acknowledgment(
                 id="AwsSolutions::AwsSolutions-IAM5[Resource::*]",
-                reason="swf:RegisterDomain supports no resource-level permissions (SWF's API "
-                "reference: IAM cannot control domain access for this action); it is the only "
-                "action granted on *, and it can only create a domain",
+                reason=REGISTER_DOMAIN_REASON,
             )
         )
         self.register = self._call(

@@ -1,12 +1,18 @@
 """The role SWF assumes to invoke the Lambda functions of `LambdaTask`s.
 
-SWF receives it with each StartWorkflowExecution (`lambdaRole`), so whoever starts executions
-must be allowed to pass it: `starter_policy` grants exactly that, plus the SWF calls a starter
-makes, on this domain only.
+SWF receives it with each StartWorkflowExecution (`lambdaRole`), or as a workflow type's
+registered default, so whoever starts executions must be allowed to pass it: `starter_policy`
+grants exactly that, plus the SWF calls a starter makes, on this domain only.
+
+The role has a fixed name when one is given: registered workflow types keep the role's ARN as
+their default for ever (SWF types are immutable), and an ARN built from a name survives the
+role being replaced or the stack being deleted and deployed again, where a generated name
+would leave the types pointing at a role that no longer exists.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 
 from aws_cdk import Acknowledgment, ArnFormat, Stack, Validations
@@ -17,7 +23,7 @@ from ._lint import nag_resource
 
 
 class SwfLambdaRole(Construct):
-    """A role trusted by swf.amazonaws.com (this account only) to invoke named functions."""
+    """A role trusted by swf.amazonaws.com to invoke exactly the named functions."""
 
     def __init__(
         self,
@@ -27,6 +33,7 @@ class SwfLambdaRole(Construct):
         domain_arn: str,
         function_names: Sequence[str] = (),
         function_name_prefix: str | None = None,
+        role_name: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
@@ -36,13 +43,17 @@ class SwfLambdaRole(Construct):
                 "deploy the example functions, or set lambda_functions or lambda_function_prefix"
             )
         self.function_arns = sorted({function_arn(stack, name) for name in function_names})
+        # The trust policy is the one SWF's developer guide gives for Lambda tasks, nothing more:
+        # https://docs.aws.amazon.com/amazonswf/latest/developerguide/lambda-task.html
+        # ("Set up an IAM role": principal swf.amazonaws.com, action sts:AssumeRole). No SWF
+        # page documents that SWF sends aws:SourceAccount or aws:SourceArn when it assumes the
+        # role (SWF has no confused-deputy page), and a condition on a key SWF does not send
+        # would fail every Lambda task with ASSUME_ROLE_FAILED, so none is added.
         self.role = iam.Role(
             self,
             "Role",
-            assumed_by=iam.ServicePrincipal(
-                "swf.amazonaws.com",
-                conditions={"StringEquals": {"aws:SourceAccount": stack.account}},
-            ),
+            role_name=role_name,
+            assumed_by=iam.ServicePrincipal("swf.amazonaws.com"),
             description="Assumed by Amazon SWF to invoke the Lambda functions of pyflow workflows",
         )
         resources = list(self.function_arns)
@@ -109,3 +120,20 @@ def prefix_arn(stack: Stack, prefix: str) -> str:
         resource_name=f"{prefix}*",
         arn_format=ArnFormat.COLON_RESOURCE_NAME,
     )
+
+
+# IAM role names are at most 64 characters; the longest region name is 14 ("ap-southeast-3").
+_ROLE_NAME_LIMIT = 64
+_REGION_ROOM = 16
+
+
+def stable_role_name(stack: Stack, suffix: str = "SwfLambda") -> str:
+    """`<stack name>-<suffix>-<region>`: one per stack and region (role names are global to
+    the account), the same on every deployment. A long stack name is cut and given a hash of
+    itself, so two long names that share a beginning still differ."""
+    room = _ROLE_NAME_LIMIT - _REGION_ROOM - len(suffix) - 2
+    name = stack.stack_name
+    if len(name) > room:
+        digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+        name = f"{name[: room - 9]}-{digest}"
+    return f"{name}-{suffix}-{stack.region}"

@@ -86,6 +86,9 @@ class Settings:
     """If set, SWF may also invoke any function whose name starts with this prefix."""
     lambda_functions: tuple[str, ...] = ()
     """More function names (comma-separated) SWF may invoke, beyond those the workflows name."""
+    deprecate_removed_types: bool = False
+    """Deprecate the workflow types a deployment no longer defines (they are always listed in
+    the DisappearedWorkflowTypes output); off, since open executions may still need them."""
     deploy_nonce: str | None = None
     """Changes on every synthesis (the current time) so each deploy re-registers and re-enables
     the domain; pin it for reproducible templates and quiet `cdk diff`s."""
@@ -224,4 +227,5 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "lambda_function_prefix": _as_optional_str,
     "lambda_functions": _as_names,
     "deploy_nonce": _as_nonce,
+    "deprecate_removed_types": _as_bool,
 }

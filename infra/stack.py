@@ -15,11 +15,12 @@ from constructs import Construct
 import pyflow
 
 from .decider import Decider
-from .discovery import lambda_functions, load_project_workflows
+from .discovery import ProjectWorkflows, WorkflowInfo, describe_workflows, read_project_workflows
 from .domain import SwfDomain
 from .example_functions import EXAMPLE_HANDLERS, ExampleFunctions
-from .lambda_role import SwfLambdaRole
+from .lambda_role import SwfLambdaRole, stable_role_name
 from .layer import WorkflowsLayer
+from .registration import WorkflowRegistration
 from .settings import Settings
 from .worker_policy import ActivityWorkerPolicy
 
@@ -65,9 +66,13 @@ class PyflowStack(Stack):
         project_root: Path = PROJECT_ROOT,
         **kwargs: Any,
     ) -> None:
+        """`workflows` (objects) replaces reading `project_root/workflows` (see discovery)."""
         super().__init__(scope, construct_id, **kwargs)
-        if workflows is None:
-            workflows = load_project_workflows(project_root)
+        found = (
+            read_project_workflows(project_root)
+            if workflows is None
+            else describe_workflows(workflows)
+        )
         architecture = _ARCHITECTURES[settings.architecture]
         log_retention = _RETENTION[settings.log_retention_days]
         handlers = lambda_.Code.from_asset(
@@ -82,7 +87,7 @@ class PyflowStack(Stack):
             log_retention=log_retention,
             deploy_nonce=settings.deploy_nonce,
         )
-        function_names = set(lambda_functions(workflows)) | set(settings.lambda_functions)
+        function_names = set(found.lambda_functions) | set(settings.lambda_functions)
         if settings.example_functions:
             function_names |= set(EXAMPLE_HANDLERS)
         lambda_role = SwfLambdaRole(
@@ -91,6 +96,7 @@ class PyflowStack(Stack):
             domain_arn=domain.domain_arn,
             function_names=sorted(function_names),
             function_name_prefix=settings.lambda_function_prefix,
+            role_name=stable_role_name(self),
         )
         layer = WorkflowsLayer(
             self,
@@ -119,6 +125,23 @@ class PyflowStack(Stack):
         )
         # Registration fails on a domain that does not exist yet.
         decider.node.add_dependency(domain)
+        registration = WorkflowRegistration(
+            self,
+            "Registration",
+            code=handlers,
+            layer=layer.layer,
+            runtime=RUNTIME,
+            architecture=architecture,
+            domain_name=settings.domain,
+            domain_arn=domain.domain_arn,
+            retention_days=settings.retention_days,
+            task_list=settings.decider_task_list,
+            lambda_role=lambda_role.role,
+            workflow_types=found.types,
+            log_retention=log_retention,
+            deprecate_removed=settings.deprecate_removed_types,
+        )
+        registration.node.add_dependency(domain)
         if settings.example_functions:
             ExampleFunctions(
                 self,
@@ -131,12 +154,19 @@ class PyflowStack(Stack):
 
         workers = ActivityWorkerPolicy(self, "Workers", domain_arn=domain.domain_arn)
 
-        self._outputs(settings, workflows, lambda_role, decider, workers)
+        self._outputs(settings, found, lambda_role, decider, workers)
+        CfnOutput(
+            self,
+            "DisappearedWorkflowTypes",
+            value=registration.disappeared,
+            description="Workflow types the previous deployment registered and this one no "
+            "longer defines (name:version; deprecated only with deprecate_removed_types)",
+        )
 
     def _outputs(
         self,
         settings: Settings,
-        workflows: Sequence[pyflow.Workflow],
+        found: ProjectWorkflows,
         lambda_role: SwfLambdaRole,
         decider: Decider,
         workers: ActivityWorkerPolicy,
@@ -173,7 +203,7 @@ class PyflowStack(Stack):
             value=workers.policy.managed_policy_arn,
             description="Attach to activity workers: poll and answer this domain's activity tasks",
         )
-        example = _example(workflows)
+        example = _example(found.workflows)
         if example is not None:
             CfnOutput(
                 self,
@@ -183,14 +213,14 @@ class PyflowStack(Stack):
             )
 
 
-def _example(workflows: Sequence[pyflow.Workflow]) -> pyflow.Workflow | None:
+def _example(workflows: Sequence[WorkflowInfo]) -> WorkflowInfo | None:
     for workflow in workflows:
         if workflow.name == "StringTransformer":
             return workflow
     return workflows[0] if workflows else None
 
 
-def start_command(settings: Settings, workflow: pyflow.Workflow, role_arn: str) -> str:
+def start_command(settings: Settings, workflow: WorkflowInfo, role_arn: str) -> str:
     """A bash command line that starts one execution of `workflow` with input `World`."""
     workflow_id = f"{workflow.name.lower()}-$(date +%s)"
     return (

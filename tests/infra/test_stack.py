@@ -141,16 +141,25 @@ def _swf_role(stack: Any) -> tuple[str, dict[str, Any]]:
     )
 
 
-def test_lambda_role_trusts_swf_from_this_account_only(stack: Any) -> None:
+def test_lambda_role_trust_is_exactly_the_swf_guides_lambda_task_policy(stack: Any) -> None:
+    # docs.aws.amazon.com/amazonswf/latest/developerguide/lambda-task.html: no condition keys,
+    # since no SWF page documents any that SWF sends when it assumes the role.
     _, role = _swf_role(stack)
     assert role["Properties"]["AssumeRolePolicyDocument"]["Statement"] == [
         {
             "Action": "sts:AssumeRole",
             "Effect": "Allow",
             "Principal": {"Service": "swf.amazonaws.com"},
-            "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}},
         }
     ]
+
+
+def test_lambda_role_has_a_stable_name_per_stack_and_region(
+    stack: Any, rendered: Callable[..., Any]
+) -> None:
+    # Registered types keep the role's ARN as their default: it must survive a redeploy.
+    _, role = _swf_role(stack)
+    assert rendered(role["Properties"]["RoleName"]) == "Pyflow-SwfLambda-${Region}"
 
 
 def test_lambda_role_may_invoke_only_the_workflows_functions(
@@ -399,7 +408,7 @@ def test_example_functions_have_the_names_the_workflow_uses(
 def test_handlers_share_one_code_asset(stack: Any) -> None:
     functions = stack.resources("AWS::Lambda::Function", {"Runtime": "python3.14"})
     keys = {f["Properties"]["Code"]["S3Key"] for f in functions.values()}
-    assert len(functions) == 4 and len(keys) == 1
+    assert len(functions) == 5 and len(keys) == 1  # decider, registration, three examples
 
 
 # -- security and outputs --------------------------------------------------------------------
@@ -422,7 +431,7 @@ def test_only_actions_without_resource_permissions_get_a_wildcard(
 
 def test_every_log_group_has_a_retention(stack: Any) -> None:
     groups = stack.resources("AWS::Logs::LogGroup")
-    assert len(groups) == 5
+    assert len(groups) == 7  # registration: its handler and the Provider framework function
     assert all(g["Properties"]["RetentionInDays"] == 30 for g in groups.values())
 
 
