@@ -166,8 +166,9 @@ def budget(workflow: Workflow, order: list[Task]) -> Budget:
 
 
 def check(workflow: Workflow, estimate: Budget) -> None:
-    """Raise a DefinitionError naming the workflow, the tasks and the fix, if the workflow
-    cannot finish within its execution timeout or its history within SWF's limit."""
+    """Raise a DefinitionError naming the workflow, the path and the fix, if the workflow
+    cannot finish within its execution timeout. (A history of any length fits: past the
+    workflow's `history_budget` the execution continues as a new run.)"""
     where = f"workflow {workflow.name!r}"
     if estimate.longest_seconds > workflow.execution_timeout:
         path = " -> ".join(estimate.longest_path)
@@ -175,13 +176,4 @@ def check(workflow: Workflow, estimate: Budget) -> None:
             f"{where}: the path {path} can take {estimate.longest_seconds:g} s (timers, "
             f"timeouts and retry waits), more than execution_timeout={workflow.execution_timeout}"
             " s; raise execution_timeout (at most 31536000, one year) or shorten the path"
-        )
-    if estimate.events > MAX_EVENTS:
-        heavy = sorted(workflow.tasks, key=task_events, reverse=True)[:3]
-        heavy = [t for t in heavy if task_events(t)]
-        names = ", ".join(f"{t.name!r} ({task_events(t)})" for t in heavy)
-        raise DefinitionError(
-            f"{where}: its history would reach about {estimate.events} events, and SWF ends "
-            f"an execution at {MAX_EVENTS}; the largest shares are {names}: move part of the "
-            "work into child workflows (WorkflowTask) or lower max_iterations"
         )

@@ -99,9 +99,11 @@ def show_budget(definition: Workflow, *, as_json: bool) -> None:
     except PyflowError as exc:
         problem = str(exc)
     found = estimate(definition)
+    runs = -(-found.events // definition.history_budget)
     if as_json:
         click.echo(to_json({
             "events": found.events, "maxEvents": MAX_EVENTS,
+            "historyBudget": definition.history_budget, "runs": runs,
             "longestSeconds": found.longest_seconds, "longestPath": list(found.longest_path),
             "executionTimeout": definition.execution_timeout, "widest": found.widest,
             "problem": problem,
@@ -109,8 +111,9 @@ def show_budget(definition: Workflow, *, as_json: bool) -> None:
     else:
         r.fields([
             ("workflow", f"{definition.name} {definition.version}"),
-            ("history events", f"about {found.events:,} of SWF's {MAX_EVENTS:,} (every attempt "
-             "succeeding, loops at max_iterations)"),
+            ("history events", f"about {found.events:,} (every attempt succeeding, loops at "
+             f"max_iterations): {runs} run{'' if runs == 1 else 's'} of history_budget "
+             f"{definition.history_budget:,}, each under SWF's {MAX_EVENTS:,}"),
             ("longest path", f"{r.duration(found.longest_seconds)} "
              f"({' -> '.join(found.longest_path)}), execution_timeout "
              f"{r.duration(definition.execution_timeout)}"),
