@@ -18,6 +18,7 @@ Order of precedence, each rule looked at only if the ones before it did not appl
 
 from __future__ import annotations
 
+import json
 import math
 import traceback
 from collections.abc import Iterator, Mapping, Sequence
@@ -29,6 +30,7 @@ from .._workflow._inputs import workflow_output
 from .._workflow._payload import MAX_DATA, encode
 from .._workflow._tasks import SignalTask
 from . import _carry, _close, _schedule
+from ._chunks import chunk_spec, chunk_text, chunk_workflow
 from ._graph import discovery_graph, graph_of
 from ._history import History
 from ._ids import TimerRole
@@ -55,12 +57,17 @@ def replay(
     """The history pass, with the parent's workflowId and runId used for child workflow ids
     and, with the domain, for the context tasks are given; without the definition
     (`workflow` None), over the tasks the history itself names."""
+    spec = chunk_spec(events[0]) if events and workflow is not None else None
+    if spec is not None and workflow is not None:  # a chunk of a large map's items
+        workflow = chunk_workflow(workflow, spec["task"], spec["concurrency"])
     graph = discovery_graph() if workflow is None else graph_of(workflow)
     mapped = cast(Sequence[Mapping[str, Any]], events)
     parent_id = _text(execution.get("workflowId")) if execution else None
     run_id = _text(execution.get("runId")) if execution else None
     history = History(graph, parent_id, run_id, discover=workflow is None)
     history.domain = domain
+    if spec is not None:
+        history.start_output = json.dumps(spec["inputs"], separators=(",", ":"))
     return history.replay(mapped)
 
 
@@ -269,13 +276,19 @@ class _Planner:
                 self._consider(item)
         mapping = rec.task.for_each
         assert mapping is not None
-        limit = mapping.max_concurrency or len(state.items)
+        limit = mapping.max_concurrency or state.units
+        if state.chunk:  # chunks at once, each running up to its share of the limit
+            limit = max(1, limit // state.chunk) if mapping.max_concurrency else state.units
+        task = state.runner or rec.task
         running = len(state.active)
-        for position in range(state.issued, len(state.items)):
-            if running >= limit or rec.phase in ENDED or not self._room(rec.task.kind):
+        for position in range(state.issued, state.units):
+            if running >= limit or rec.phase in ENDED or not self._room(task.kind):
                 return
-            item = TaskRecord(task=rec.task, index=rec.index, item=position)
-            built = self.history.input_of(item, self.history.last_event)
+            item = TaskRecord(task=task, index=rec.index, item=position)
+            if state.chunk:
+                built = chunk_text(self.history, rec, state, position)
+            else:
+                built = self.history.input_of(item, self.history.last_event)
             if built is None:
                 self._record_failure(rec)
                 return

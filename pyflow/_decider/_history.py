@@ -111,7 +111,8 @@ class History(LambdaEvents, ActivityEvents, TimerEvents, ChildEvents):
         start = self.records[0]
         start.attempt = start.iteration = 1
         start.started_at = self.started_at
-        self.complete(start, self.input, event)
+        given_start = self.start_output if self.start_output is not None else self.input
+        self.complete(start, given_start, event)
         # Tasks with no dependency at all, not even the start task, start with it too.
         deps = self.graph.deps
         for rec in self.records[1:]:

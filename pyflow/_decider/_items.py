@@ -14,6 +14,8 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from .._workflow._map import ITEM_SEPARATOR
+from .._workflow._payload import decode
+from ._chunks import chunk_runner, chunk_size
 from ._records import ENDED, MapState, TaskError, TaskRecord
 
 if TYPE_CHECKING:
@@ -42,6 +44,10 @@ def start_map(flow: Flow, rec: TaskRecord, event: Event | None) -> None:
         flow.fail_now(rec, TaskError(reason), event)
         return
     rec.map = MapState(items)
+    workflow = flow.graph.workflow
+    if workflow is not None and len(items) > chunk_size(workflow):
+        rec.map.chunk = chunk_size(workflow)
+        rec.map.runner = chunk_runner(workflow, rec.task)
     if not items:
         flow.complete(rec, "[]", event)
 
@@ -56,11 +62,12 @@ def item_record(flow: Flow, name: str) -> TaskRecord | None:
     parent = flow.records[index]
     state = parent.map
     position = int(number)
-    if state is None or position >= len(state.items) or position in state.outputs:
+    if state is None or position >= state.units or position in state.outputs:
         return None
     found = state.active.get(position)
     if found is None:
-        found = TaskRecord(task=parent.task, index=parent.index, item=position)
+        task = state.runner or parent.task
+        found = TaskRecord(task=task, index=parent.index, item=position)
         state.active[position] = found
         state.issued = max(state.issued, position + 1)
     return found
@@ -82,25 +89,44 @@ def item_completed(flow: Flow, rec: TaskRecord, output: str | None, event: Event
     flow.move(rec, "completed", event)
     state.active.pop(rec.item, None)
     state.outputs[rec.item] = output
-    if parent.phase in ENDED or len(state.outputs) < len(state.items):
+    if parent.phase in ENDED or len(state.outputs) < state.units:
         return
     outputs = state.outputs
-    text = "[" + ",".join(_json(outputs[i]) for i in range(len(state.items))) + "]"
-    flow.complete(parent, text, event)
+    if not state.chunk:
+        text = "[" + ",".join(_json(outputs[i]) for i in range(len(state.items))) + "]"
+        flow.complete(parent, text, event)
+        return
+    joined: list[Any] = []
+    for position in range(state.units):
+        part = decode(outputs[position])
+        expected = len(state.span(position))
+        if not isinstance(part, list) or len(part) != expected:
+            reason = (
+                f"task {parent.name!r}: the child execution of items {_items(state, position)} "
+                f"returned {_type_name(part)} instead of a list of {expected} outputs"
+            )
+            flow.fail_now(parent, TaskError(reason), event)
+            return
+        joined.extend(part)
+    flow.complete(parent, json.dumps(joined, separators=(",", ":"), ensure_ascii=False), event)
 
 
 def item_failed(flow: Flow, rec: TaskRecord, event: Event | None) -> None:
     """An item failed for good: so does the mapped task (its other items may still finish,
     but nothing waits for them)."""
     parent = flow.records[rec.index]
-    assert parent.map is not None and rec.item is not None
+    state = parent.map
+    assert state is not None and rec.item is not None
     flow.move(rec, "failed", event)
-    parent.map.active.pop(rec.item, None)
+    chunk = bool(state.chunk) and rec.task is state.runner
+    if chunk or not state.chunk:  # not an item whose chunk input could not be built
+        state.active.pop(rec.item, None)
     if parent.phase in ENDED:
         return
     error = rec.last_error or TaskError("failed")
-    total = len(parent.map.items)
-    reason = f"task {parent.name!r}: item {rec.item} of {total} failed: {error.reason}"
+    total = len(state.items)
+    what = f"items {_items(state, rec.item)}" if chunk else f"item {rec.item}"
+    reason = f"task {parent.name!r}: {what} of {total} failed: {error.reason}"
     parent.last_error = TaskError(reason, error.details, error.names)
     parent.permanent = rec.permanent
     flow.fail_now(parent, parent.last_error, event)
@@ -113,6 +139,20 @@ def item_value(flow: Flow, rec: TaskRecord, *, fresh: bool) -> Any:
     assert parent.map is not None and rec.item is not None
     value = parent.map.items[rec.item]
     return json.loads(json.dumps(value)) if fresh else value
+
+
+def items_done(state: MapState) -> int:
+    """Items completed, counting each completed chunk's items."""
+    return sum(len(state.span(p)) for p in state.outputs)
+
+
+def items_running(state: MapState) -> int:
+    return sum(len(state.span(p)) for p in state.active)
+
+
+def _items(state: MapState, position: int) -> str:
+    span = state.span(position)
+    return f"{span.start}-{span.stop - 1}"
 
 
 def _json(output: str | None) -> str:

@@ -35,6 +35,9 @@ class Pass(Flow):
         self.parent_id = parent_id
         self.started: Event | None = None
         self.input: str | None = None
+        self.start_output: str | None = None
+        """What the start task outputs when not the input itself (a chunk run: the list
+        of its items' inputs)."""
         self.lambda_role: str | None = None
         self.started_at: datetime | None = None
         self.close_status: str | None = None

@@ -117,3 +117,21 @@ class MapState:
     """Items issued and not completed (running, or waiting to retry), by position."""
     outputs: dict[int, str | None] = field(default_factory=dict)
     """The raw output of each completed item, by position."""
+    chunk: int = 0
+    """Items per chunk when the items run in chunks (child executions, see `_chunks`),
+    whose positions then count chunks; 0 when each item runs in this execution."""
+    runner: Task | None = None
+    """The child workflow task a chunk runs as (None without chunks)."""
+
+    @property
+    def units(self) -> int:
+        """How many items, or chunks of items, the task runs."""
+        total = len(self.items)
+        return -(-total // self.chunk) if self.chunk else total
+
+    def span(self, position: int) -> range:
+        """The items a position (an item, or a chunk) covers."""
+        if not self.chunk:
+            return range(position, position + 1)
+        first = position * self.chunk
+        return range(first, min(len(self.items), first + self.chunk))

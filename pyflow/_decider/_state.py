@@ -22,6 +22,7 @@ from ._decide import replay
 from ._discovery import describe
 from ._events import attributes
 from ._history import History
+from ._items import items_done, items_running
 from ._records import Phase, TaskError, TaskRecord
 
 if TYPE_CHECKING:
@@ -200,6 +201,6 @@ def _progress(rec: TaskRecord) -> dict[str, Any]:
         return {}
     return {
         "items": len(state.items),
-        "items_done": len(state.outputs),
-        "items_running": len(state.active),
+        "items_done": items_done(state),
+        "items_running": items_running(state),
     }
