@@ -42,17 +42,17 @@ def test_a_map_and_a_static_chain_past_the_budget_keep_every_output_in_order() -
     wf.add(pyflow.LambdaTask(name="Each", lambda_function="double", depends_on=["Split"],
                              for_each="Split", max_concurrency=25))
     before: pyflow.Task | str = "Each"
-    for i in range(150):
+    for i in range(250):
         before = wf.add(pyflow.LambdaTask(name=f"Step{i}", lambda_function="inc",
                                           depends_on=[before]))
-    env_outcome = pyflow.local.run(wf, input=300, lambdas={
+    env_outcome = pyflow.local.run(wf, input=90, lambdas={
         "split": lambda n, c: list(range(n)),
         "double": lambda x, c: 2 * x,
         "inc": lambda v, c: sum(v) if isinstance(v, list) else v + 1,
     })
     assert env_outcome.status == "COMPLETED", env_outcome.reason
-    assert env_outcome.tasks["Each"].output == [2 * i for i in range(300)]
-    assert env_outcome.result == sum(2 * i for i in range(300)) + 149
+    assert env_outcome.tasks["Each"].output == [2 * i for i in range(90)]
+    assert env_outcome.result == sum(2 * i for i in range(90)) + 249
     assert len(env_outcome.runs) >= 2
 
 
