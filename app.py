@@ -19,9 +19,10 @@ CDK_JSON_CONTEXT = json.loads((Path(__file__).parent / "cdk.json").read_text())[
 # Without the CDK CLI (plain `python app.py`) the assembly would go to a temporary folder.
 app = cdk.App(context=CDK_JSON_CONTEXT, outdir=None if "CDK_OUTDIR" in os.environ else "cdk.out")
 settings = Settings.from_context(app.node)
+# The stack's id is its name, so `-c stage=prod` gives a second, independent artifact.
 PyflowStack(
     app,
-    "Pyflow",
+    settings.stack_name,
     stack_name=settings.stack_name,
     settings=settings,
     description="pyflow: SWF domain, Lambda role, scheduled decider and workflows layer",

@@ -11,11 +11,11 @@ account) can cap it.
 from __future__ import annotations
 
 from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Validations
-from aws_cdk import aws_events as events
-from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from ._lint import allow_redundant_role_dependency
@@ -33,6 +33,7 @@ DECIDER_SWF_ACTIONS = (
     "swf:RegisterActivityType",
     "swf:DescribeActivityType",
     "swf:PollForDecisionTask",
+    "swf:CountPendingDecisionTasks",
     "swf:RespondDecisionTaskCompleted",
     "swf:ScheduleActivityTask",
     "swf:RequestCancelActivityTask",
@@ -47,7 +48,7 @@ DECIDER_SWF_ACTIONS = (
 
 
 class Decider(Construct):
-    """The decider function, its role, its log group and the schedule that invokes it."""
+    """The decider function, its role and its log group (`DeciderSchedule` invokes it)."""
 
     def __init__(
         self,
@@ -62,7 +63,7 @@ class Decider(Construct):
         domain_arn: str,
         task_list: str,
         lambda_role: iam.IRole,
-        schedule: events.Schedule,
+        failures: sqs.IQueue,
         iterations: int | None,
         timeout: Duration,
         memory_size: int,
@@ -111,6 +112,7 @@ class Decider(Construct):
             # A missed or failed invocation is replaced by the next scheduled one.
             retry_attempts=0,
             max_event_age=Duration.seconds(60),
+            on_failure=destinations.SqsDestination(failures),
             environment={
                 "PYFLOW_DOMAIN": domain_name,
                 "PYFLOW_TASK_LIST": task_list,
@@ -129,15 +131,4 @@ class Decider(Construct):
                 "which support no resource-level permissions (Resource must be *); every other "
                 "statement of this role names its resources",
             )
-        )
-        self.rule = events.Rule(
-            self,
-            "Schedule",
-            description=f"Starts the pyflow decider for SWF domain {domain_name}",
-            schedule=schedule,
-            targets=[
-                targets.LambdaFunction(
-                    self.function, retry_attempts=0, max_event_age=Duration.seconds(60)
-                )
-            ],
         )

@@ -6,19 +6,14 @@ deprecated, unusable domain, so a second call follows: `UndeprecateDomain`, whic
 deprecated domain and fails with the same fault on an active one (ignored). Nothing is called on
 delete: the domain and its execution history outlive the stack.
 
-Both calls run on every deployment, not only when the stack is created: a domain deprecated while
-the stack exists is re-enabled by the next `cdk deploy`. CloudFormation only calls a custom
-resource when its properties change, and nothing a deployment changes is visible to it, so each
-call carries a `DeployNonce` property that is new on every synthesis (the current UTC time unless
-the `deploy_nonce` context value pins it). The price: `cdk diff` always shows these two custom
-resources as modified, and `cdk deploy` never reports "no changes" (it updates them, about two
-SDK calls, even when nothing else changed). Pinning `deploy_nonce` gives quiet diffs and
-reproducible templates, but then only a changed nonce re-enables a deprecated domain.
+CloudFormation calls a custom resource only when its properties change, so an unchanged stack
+makes no calls and `cdk diff` shows no changes. To run both calls again (a domain deprecated
+while the stack exists is re-enabled), deploy with a new `deploy_nonce` (`-c
+deploy_nonce=$(date +%s)`): each call then carries it as a `DeployNonce` property, and a value
+that differs from the last deployment's makes CloudFormation send an Update, which is the call.
 """
 
 from __future__ import annotations
-
-from datetime import UTC, datetime
 
 from aws_cdk import Acknowledgment, ArnFormat, CfnResource, RemovalPolicy, Stack, Validations
 from aws_cdk import aws_iam as iam
@@ -51,12 +46,12 @@ class SwfDomain(Construct):
         description: str = "pyflow workflows",
         deploy_nonce: str | None = None,
     ) -> None:
-        """`deploy_nonce` (default: the current UTC time) makes CloudFormation run the register
-        and re-enable calls again whenever it differs from the last deployment's."""
+        """`deploy_nonce` (default: none) makes CloudFormation run the register and re-enable
+        calls again whenever it differs from the last deployment's."""
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
         self.domain_name = domain_name
-        self.deploy_nonce = deploy_nonce or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        self.deploy_nonce = deploy_nonce
         self.domain_arn = domain_arn(stack, domain_name)
         self.log_group = logs.LogGroup(
             self, "Logs", retention=log_retention, removal_policy=RemovalPolicy.DESTROY
@@ -124,6 +119,8 @@ class SwfDomain(Construct):
             install_latest_aws_sdk=False,
             removal_policy=RemovalPolicy.RETAIN,
         )
+        if self.deploy_nonce is None:
+            return resource
         # Ignored by the provider; a new value makes CloudFormation send an Update (the call).
         cfn = resource.node.find_child("Resource").node.default_child
         if not isinstance(cfn, CfnResource):

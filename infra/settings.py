@@ -55,6 +55,10 @@ class SettingsError(ValueError):
 class Settings:
     """What `cdk deploy -c key=value` can change; the field name is the context key."""
 
+    stage: str | None = None
+    """An environment name (`-c stage=prod`): unless given, the stack name becomes
+    `Pyflow-<stage>`, the domain `pyflow-<stage>`, and the example functions (fixed names,
+    one copy per account and region) are not deployed, so stages coexist in one account."""
     stack_name: str = "Pyflow"
     """CloudFormation stack name."""
     domain: str = "pyflow"
@@ -76,6 +80,10 @@ class Settings:
     schedule's maximum event age already bounds the overlap)."""
     decider_memory: int = 256
     """Decider memory in MB."""
+    alarm_email: str | None = None
+    """If set, this address is subscribed to the alarm topic (SNS asks it to confirm)."""
+    pending_decisions_alarm: int = 10
+    """Alarm when at least this many decision tasks wait as an invocation starts."""
     architecture: str = "arm64"
     """Lambda architecture of every function and of the layer: arm64 or x86_64."""
     log_retention_days: int = 30
@@ -90,8 +98,8 @@ class Settings:
     """Deprecate the workflow types a deployment no longer defines (they are always listed in
     the DisappearedWorkflowTypes output); off, since open executions may still need them."""
     deploy_nonce: str | None = None
-    """Changes on every synthesis (the current time) so each deploy re-registers and re-enables
-    the domain; pin it for reproducible templates and quiet `cdk diff`s."""
+    """Opt-in: a new value makes the deploy register the domain again and re-enable it if it
+    was deprecated; unset, an unchanged project deploys (and diffs) as no change."""
 
     @classmethod
     def from_context(cls, node: Node) -> Settings:
@@ -108,6 +116,16 @@ class Settings:
         parsed: dict[str, Any] = {}
         for key, value in raw.items():
             parsed[key] = _PARSERS[key](key, value)
+        stage = parsed.get("stage")
+        if stage is not None:
+            if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,24}", stage):
+                raise SettingsError(
+                    f"stage {stage!r} must be 1-25 lowercase letters, digits or '-' "
+                    "(it goes into the stack and domain names)"
+                )
+            parsed.setdefault("stack_name", f"Pyflow-{stage}")
+            parsed.setdefault("domain", f"pyflow-{stage}")
+            parsed.setdefault("example_functions", False)
         settings = cls(**parsed)
         settings.check()
         return settings
@@ -119,6 +137,9 @@ class Settings:
         if self.decider_iterations is not None:
             _in_range("decider_iterations", self.decider_iterations, 1, 100_000)
         _in_range("decider_memory", self.decider_memory, 128, 10240)
+        _in_range("pending_decisions_alarm", self.pending_decisions_alarm, 1, 1_000_000)
+        if self.alarm_email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+", self.alarm_email):
+            raise SettingsError(f"alarm_email {self.alarm_email!r} is not an email address")
         if self.decider_concurrency is not None:
             _in_range("decider_concurrency", self.decider_concurrency, 1, 1000)
         if self.architecture not in ARCHITECTURES:
@@ -212,6 +233,7 @@ def _as_names(key: str, value: Any) -> tuple[str, ...]:
 
 
 _PARSERS: dict[str, Callable[[str, Any], Any]] = {
+    "stage": _as_optional_str,
     "stack_name": _as_str,
     "domain": _as_str,
     "retention_days": _as_int,
@@ -221,6 +243,8 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "decider_timeout": _as_int,
     "decider_concurrency": _as_optional_int,
     "decider_memory": _as_int,
+    "alarm_email": _as_optional_str,
+    "pending_decisions_alarm": _as_int,
     "architecture": _as_str,
     "log_retention_days": _as_int,
     "example_functions": _as_bool,

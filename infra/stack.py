@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from aws_cdk import CfnOutput, Duration, Stack
-from aws_cdk import aws_events as events
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 import pyflow
 
+from .alarms import DeciderAlarms
 from .decider import Decider
 from .discovery import ProjectWorkflows, WorkflowInfo, describe_workflows, read_project_workflows
 from .domain import SwfDomain
@@ -21,6 +21,7 @@ from .example_functions import EXAMPLE_HANDLERS, ExampleFunctions
 from .lambda_role import SwfLambdaRole, stable_role_name
 from .layer import WorkflowsLayer
 from .registration import WorkflowRegistration
+from .schedule import DeciderSchedule, FailureQueue
 from .settings import Settings
 from .worker_policy import ActivityWorkerPolicy
 
@@ -105,6 +106,7 @@ class PyflowStack(Stack):
             runtime=RUNTIME,
             architecture=architecture,
         )
+        failures = FailureQueue(self, "DeciderFailures").queue
         decider = Decider(
             self,
             "Decider",
@@ -116,7 +118,7 @@ class PyflowStack(Stack):
             domain_arn=domain.domain_arn,
             task_list=settings.decider_task_list,
             lambda_role=lambda_role.role,
-            schedule=events.Schedule.expression(settings.decider_schedule),
+            failures=failures,
             iterations=settings.decider_iterations,
             timeout=Duration.seconds(settings.decider_timeout),
             memory_size=settings.decider_memory,
@@ -142,6 +144,24 @@ class PyflowStack(Stack):
             deprecate_removed=settings.deprecate_removed_types,
         )
         registration.node.add_dependency(domain)
+        DeciderSchedule(
+            self,
+            "DeciderSchedule",
+            function=decider.function,
+            expression=settings.decider_schedule,
+            dead_letters=failures,
+            description=f"Starts the pyflow decider for SWF domain {settings.domain}",
+        )
+        DeciderAlarms(
+            self,
+            "Alarms",
+            function=decider.function,
+            domain_name=settings.domain,
+            timeout_seconds=settings.decider_timeout,
+            dead_letters=failures,
+            pending_threshold=settings.pending_decisions_alarm,
+            email=settings.alarm_email,
+        )
         if settings.example_functions:
             ExampleFunctions(
                 self,

@@ -1,71 +1,79 @@
 """pyflow: declare a workflow as a graph of tasks in Python and run it on Amazon SWF.
 
-The public API is exactly what `__all__` lists; every other module is private.
+The public API is exactly what `__all__` lists; every other module is private. The names are
+imported on first use (PEP 562), so a process that needs one part of pyflow (the decider
+Lambda, say) does not pay for importing the rest; type checkers and IDEs read the imports in
+the `TYPE_CHECKING` block below.
 """
 
-from ._client import (
-    Client,
-    ExecutionPage,
-    Outcome,
-    cancel_workflow,
-    complete_signal,
-    describe_execution,
-    ensure_activity_registered,
-    ensure_domain_registered,
-    ensure_workflow_registered,
-    get_outcome,
-    list_executions,
-    signal_workflow,
-    start_workflow,
-    terminate_workflow,
-    wait_for_outcome,
-)
-from ._exceptions import (
-    ActivityCanceledError,
-    ArgumentTypeError,
-    ConfigurationError,
-    CycleError,
-    DefinitionError,
-    DefinitionTypeError,
-    DependencyError,
-    DeprecatedError,
-    DuplicateTaskError,
-    InvalidArgumentError,
-    InvalidNameError,
-    LoadError,
-    OutcomeTimeoutError,
-    PayloadTooLargeError,
-    PyflowError,
-    SWFError,
-    TaskInputError,
-    UnknownDomainError,
-    UnknownExecutionError,
-    UnknownTaskError,
-    UnknownTypeError,
-    WorkflowAlreadyStartedError,
-)
-from ._loading import load_activities, load_workflows
-from ._worker import (
-    ActivityContext,
-    DeciderStats,
-    activity_context,
-    poll_for_activities,
-    poll_for_executions,
-)
-from ._workflow import (
-    Activity,
-    ActivityTask,
-    LambdaTask,
-    RetryPolicy,
-    SignalTask,
-    StartTask,
-    Task,
-    TimerTask,
-    TriggerRule,
-    Workflow,
-    WorkflowTask,
-    activity,
-)
+# Module-level helpers are private names: `vars(pyflow)` holds the public API and nothing else.
+import importlib as _importlib
+import typing as _typing
+
+if _typing.TYPE_CHECKING:
+    from ._client import (
+        Client,
+        ExecutionPage,
+        Outcome,
+        cancel_workflow,
+        complete_signal,
+        describe_execution,
+        ensure_activity_registered,
+        ensure_domain_registered,
+        ensure_workflow_registered,
+        get_outcome,
+        list_executions,
+        signal_workflow,
+        start_workflow,
+        terminate_workflow,
+        wait_for_outcome,
+    )
+    from ._exceptions import (
+        ActivityCanceledError,
+        ArgumentTypeError,
+        ConfigurationError,
+        CycleError,
+        DefinitionError,
+        DefinitionTypeError,
+        DependencyError,
+        DeprecatedError,
+        DuplicateTaskError,
+        InvalidArgumentError,
+        InvalidNameError,
+        LoadError,
+        OutcomeTimeoutError,
+        PayloadTooLargeError,
+        PyflowError,
+        SWFError,
+        TaskInputError,
+        UnknownDomainError,
+        UnknownExecutionError,
+        UnknownTaskError,
+        UnknownTypeError,
+        WorkflowAlreadyStartedError,
+    )
+    from ._loading import load_activities, load_workflows
+    from ._worker import (
+        ActivityContext,
+        DeciderStats,
+        activity_context,
+        poll_for_activities,
+        poll_for_executions,
+    )
+    from ._workflow import (
+        Activity,
+        ActivityTask,
+        LambdaTask,
+        RetryPolicy,
+        SignalTask,
+        StartTask,
+        Task,
+        TimerTask,
+        TriggerRule,
+        Workflow,
+        WorkflowTask,
+        activity,
+    )
 
 __version__ = "0.1.0"
 
@@ -127,3 +135,46 @@ __all__ = [
     "terminate_workflow",
     "wait_for_outcome",
 ]
+
+# The private module that defines each public name (the TYPE_CHECKING imports, at run time).
+_MODULES = {
+    "_client": (
+        "Client", "ExecutionPage", "Outcome", "cancel_workflow", "complete_signal",
+        "describe_execution", "ensure_activity_registered", "ensure_domain_registered",
+        "ensure_workflow_registered", "get_outcome", "list_executions", "signal_workflow",
+        "start_workflow", "terminate_workflow", "wait_for_outcome",
+    ),
+    "_exceptions": (
+        "ActivityCanceledError", "ArgumentTypeError", "ConfigurationError", "CycleError",
+        "DefinitionError", "DefinitionTypeError", "DependencyError", "DeprecatedError",
+        "DuplicateTaskError", "InvalidArgumentError", "InvalidNameError", "LoadError",
+        "OutcomeTimeoutError", "PayloadTooLargeError", "PyflowError", "SWFError", "TaskInputError",
+        "UnknownDomainError", "UnknownExecutionError", "UnknownTaskError", "UnknownTypeError",
+        "WorkflowAlreadyStartedError",
+    ),
+    "_loading": (
+        "load_activities", "load_workflows",
+    ),
+    "_worker": (
+        "ActivityContext", "DeciderStats", "activity_context", "poll_for_activities",
+        "poll_for_executions",
+    ),
+    "_workflow": (
+        "Activity", "ActivityTask", "LambdaTask", "RetryPolicy", "SignalTask", "StartTask", "Task",
+        "TimerTask", "TriggerRule", "Workflow", "WorkflowTask", "activity",
+    ),
+}
+_SOURCES = {name: module for module, names in _MODULES.items() for name in names}
+
+
+def __getattr__(name: str) -> _typing.Any:
+    module = _SOURCES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pyflow' has no attribute {name!r}")
+    value = getattr(_importlib.import_module(f"pyflow.{module}"), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

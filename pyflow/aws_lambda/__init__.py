@@ -8,6 +8,7 @@ in are used through the small protocols below.
 
 from ._decider import (
     METRICS,
+    PENDING_METRIC,
     POLL_MARGIN_MS,
     Decider,
     DeciderConfig,
@@ -15,4 +16,12 @@ from ._decider import (
     TraceSink,
 )
 
-__all__ = ["METRICS", "POLL_MARGIN_MS", "Decider", "DeciderConfig", "MetricsSink", "TraceSink"]
+__all__ = [
+    "METRICS",
+    "PENDING_METRIC",
+    "POLL_MARGIN_MS",
+    "Decider",
+    "DeciderConfig",
+    "MetricsSink",
+    "TraceSink",
+]

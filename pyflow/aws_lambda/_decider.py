@@ -31,6 +31,9 @@ METRICS = {
     "EmptyPolls": "empty_polls",
 }
 """CloudWatch metric name -> `pyflow.DeciderStats` field."""
+PENDING_METRIC = "PendingDecisionTasks"
+"""The backlog SWF reports (CountPendingDecisionTasks) as an invocation starts: the stack
+alarms on it, since decisions that wait mean too few or too slow invocations."""
 
 log = logging.getLogger("pyflow.aws_lambda")
 
@@ -115,8 +118,11 @@ class Decider:
         if tracer is not None:
             tracer.put_annotation(key="domain", value=config.domain)
             tracer.put_annotation(key="task_list", value=config.task_list)
+        client = Client(domain=config.domain)
+        if metrics is not None:
+            _publish_backlog(client, config.task_list, metrics)
         try:
-            stats = self._decide(config, context)
+            stats = self._decide(config, client, context)
         except Exception:
             if metrics is not None:
                 metrics.add_metric(name="DeciderErrors", unit="Count", value=1)
@@ -129,8 +135,9 @@ class Decider:
         log.info("decider invocation done", extra=result)
         return result
 
-    def _decide(self, config: DeciderConfig, context: LambdaContext) -> DeciderStats:
-        client = Client(domain=config.domain)
+    def _decide(
+        self, config: DeciderConfig, client: Client, context: LambdaContext
+    ) -> DeciderStats:
         return poll_for_executions(
             self._registered(config, client),
             domain=config.domain,
@@ -154,3 +161,16 @@ class Decider:
             )
             self.workflows = workflows
         return self.workflows
+
+
+def _publish_backlog(client: Client, task_list: str, metrics: MetricsSink) -> None:
+    """Add the pending decision tasks to `metrics`; a failed count is logged, never fatal:
+    the invocation's work is deciding, and the alarm on DeciderErrors covers a broken SWF."""
+    try:
+        count = client.swf.count_pending_decision_tasks(
+            domain=client.domain, taskList={"name": task_list}
+        )["count"]
+    except Exception:  # noqa: BLE001 - any failure of this side call must not stop deciding
+        log.warning("could not count pending decision tasks", exc_info=True)
+        return
+    metrics.add_metric(name=PENDING_METRIC, unit="Count", value=count)

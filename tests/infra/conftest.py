@@ -106,7 +106,7 @@ def synthesize(
     env: cdk.Environment | None = None,
 ) -> Synth:
     full_context = dict(context or {})
-    # Reproducible templates; `{"deploy_nonce": None}` keeps the real default (the time).
+    # Every call pinned by a nonce; `{"deploy_nonce": None}` keeps the real default (none).
     full_context.setdefault("deploy_nonce", TEST_NONCE)
     if not bundle:
         full_context.update(NO_BUNDLING)

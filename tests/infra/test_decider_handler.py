@@ -218,8 +218,76 @@ def test_handler_publishes_its_counters_as_metrics(
     assert blobs, "expected an embedded-metric-format record"
     (blob,) = blobs
     names = {m["Name"] for m in blob["_aws"]["CloudWatchMetrics"][0]["Metrics"]}
-    assert names == {"DecisionTasks", "Decisions", "DeciderErrors", "HistoryPages", "EmptyPolls"}
+    assert names == {
+        "DecisionTasks",
+        "Decisions",
+        "DeciderErrors",
+        "HistoryPages",
+        "EmptyPolls",
+        "PendingDecisionTasks",
+    }
     assert blob["Domain"] == DOMAIN
     assert stats["empty_polls"] == 1
     assert blob["EmptyPolls"] == [1.0]  # EMF: one value for this invocation
     assert blob["HistoryPages"] == [0.0]  # an empty poll reads no history
+    assert blob["PendingDecisionTasks"] == [0.0]
+
+
+def test_handler_publishes_the_backlog_it_finds_before_deciding(
+    decider: ModuleType, engine: LocalSWF, output: io.StringIO, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _invoke(decider, 0, remaining_ms=75_000, per_check_ms=10_000)  # registers the types
+    capsys.readouterr()
+    client = engine.client()
+    for n in range(3):
+        pyflow.start_workflow(
+            domain=DOMAIN,
+            workflow_name="StringTransformer",
+            workflow_version="1.0",
+            input="World",
+            workflow_id=f"backlog-{n}",
+            client=client,
+        )
+    stats, _ = _invoke(decider, 1, remaining_ms=75_000, per_check_ms=10_000)
+    (blob,) = [
+        json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line
+    ]
+    assert blob["PendingDecisionTasks"] == [3.0]
+    assert stats["decision_tasks"] == 1  # one poll at 75 s left: the backlog was counted first
+
+
+def test_a_failed_backlog_count_is_logged_and_deciding_goes_on(
+    decider: ModuleType,
+    engine: LocalSWF,
+    output: io.StringIO,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Refusing:
+        """The real SWF client, but CountPendingDecisionTasks is denied."""
+
+        def __init__(self, swf: Any) -> None:
+            self._swf = swf
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._swf, name)
+
+        def count_pending_decision_tasks(self, **_: Any) -> None:
+            raise RuntimeError("AccessDenied: swf:CountPendingDecisionTasks")
+
+    class DeniedClient(pyflow.Client):
+        def __init__(self, swf: Any = None, *, domain: str | None = None) -> None:
+            super().__init__(swf, domain=domain)
+            self.swf = Refusing(self.swf)  # type: ignore[assignment]
+
+    monkeypatch.setattr("pyflow.aws_lambda._decider.Client", DeniedClient)
+    stats, _ = _invoke(decider, 0, remaining_ms=75_000, per_check_ms=10_000)
+    assert stats["empty_polls"] == 1
+    warnings = [
+        r for r in _records(output) if r.get("message") == "could not count pending decision tasks"
+    ]
+    assert len(warnings) == 1 and warnings[0]["level"] == "WARNING"
+    (blob,) = [
+        json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line
+    ]
+    assert "PendingDecisionTasks" not in blob

@@ -21,6 +21,9 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 PREFIX = {"lambda_function_prefix": "team-"}
+# cdk-nag rules that have no per-finding form: the failure queue is a dead-letter queue itself
+# (SQS3); the alarm topic cannot use the AWS-managed key CloudWatch cannot publish with (SNS2).
+WHOLE_RULES = {"AwsSolutions-SQS3", "AwsSolutions-SNS2"}
 # The CDK CLI always sets a region (us-east-1 when none is configured), rarely an account; with
 # cdk.json's flags a concrete region also makes the partition a literal.
 VARIANTS: dict[str, tuple[dict[str, Any], cdk.Environment | None]] = {
@@ -76,7 +79,9 @@ def test_every_acknowledgment_is_specific_and_has_a_reason(checked: Any) -> None
     suppressed = _report(checked.outdir)["suppressedViolations"]
     assert suppressed, "expected the X-Ray wildcard to be acknowledged"
     for finding in suppressed:
-        assert "[" in finding["ruleName"], f"blanket acknowledgment: {finding['ruleName']}"
+        rule = finding["ruleName"]
+        # Rules with per-finding ids are acknowledged per finding; the others on one resource.
+        assert "[" in rule or rule in WHOLE_RULES, f"blanket acknowledgment: {rule}"
         assert len(finding["reason"]) > 40
         assert finding["acknowledgedAt"] != "Pyflow", "acknowledged for the whole stack"
 

@@ -95,7 +95,7 @@ def test_changed_settings_reach_the_decider(custom: Any) -> None:
         "10",
     )
     custom.template.has_resource_properties(
-        "AWS::Events::Rule", {"ScheduleExpression": "rate(5 minutes)"}
+        "AWS::Scheduler::Schedule", {"ScheduleExpression": "rate(5 minutes)"}
     )
     custom.template.has_resource_properties(
         "AWS::Lambda::LayerVersion", {"CompatibleArchitectures": ["x86_64"]}
@@ -118,7 +118,8 @@ def test_without_examples_the_role_invokes_workflow_functions_and_the_prefix(
         s
         for s in rendered(custom.statements(), custom.json["Resources"])
         if s["Action"] == "lambda:InvokeFunction"
-        # The registration Provider's framework function invokes its handler.
+        # The registration Provider's framework function invokes its handler, and the
+        # schedule the decider.
         and "<AWS::Lambda::Function.Arn>" not in s["Resource"]
     ]
     function = "arn:aws:lambda:${Region}:${Account}:function:"

@@ -69,6 +69,9 @@ def test_all_is_exactly_the_public_api_sorted() -> None:
 
 def test_public_names_defined_at_module_level_are_all_exported() -> None:
     # Sub-packages (pyflow.local, pyflow.testing, ...) appear once imported; they are not names.
+    # The names are imported on first use (PEP 562): touch each so all are defined.
+    for name in pyflow.__all__:
+        getattr(pyflow, name)
     public = {
         n for n, v in vars(pyflow).items()
         if not n.startswith("_") and not isinstance(v, ModuleType)
@@ -115,3 +118,16 @@ def test_every_exception_derives_from_pyflow_error() -> None:
         obj = getattr(pyflow, name)
         if isinstance(obj, type) and issubclass(obj, Exception):
             assert issubclass(obj, pyflow.PyflowError), name
+
+
+def test_names_are_imported_on_first_use_and_dir_lists_them_all() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, pyflow; before = 'pyflow._worker' in sys.modules; "
+        "pyflow.Workflow; print(before, 'pyflow._workflow' in sys.modules, "
+        "set(pyflow.__all__) <= set(dir(pyflow)))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.split() == ["False", "True", "True"], result.stderr
