@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._client._outcome import next_run
 from .._exceptions import UnknownExecutionError
 from . import _render as r
 from ._errors import CliError
@@ -59,10 +60,17 @@ def execution_info(workflow_id: str, run_id: str | None) -> Any:
 
 
 def read_history(workflow_id: str, run_id: str | None) -> tuple[str, list[Any]]:
-    """The run id (the current or latest run unless given) and its events, oldest first."""
+    """The run id (the current or latest run unless given) and its events, oldest first; a
+    run that continued as new is followed to the newest run of its chain, whose state holds
+    the earlier runs' (see continue-as-new in the README)."""
     client = options().pyflow()
     try:
         run = run_id or client.latest_run_id(workflow_id)
-        return run, list(client.history(workflow_id, run))
+        events = list(client.history(workflow_id, run))
+        seen = {run}
+        while (following := next_run(events)) is not None and following not in seen:
+            seen.add(following)
+            run, events = following, list(client.history(workflow_id, following))
+        return run, events
     except UnknownExecutionError as exc:
         raise unknown_execution(workflow_id) from exc
