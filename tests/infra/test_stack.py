@@ -312,6 +312,7 @@ def test_decider_may_make_only_its_swf_calls_on_its_own_domain(
         "swf:DescribeActivityType",
         "swf:PollForDecisionTask",
         "swf:RespondDecisionTaskCompleted",
+        "swf:GetWorkflowExecutionHistory",
         "swf:ScheduleActivityTask",
         "swf:RequestCancelActivityTask",
         "swf:StartTimer",
