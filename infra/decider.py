@@ -23,7 +23,8 @@ from ._lint import allow_redundant_role_dependency
 HANDLER = "decider.lambda_handler"
 
 # Every SWF call the decider makes: registration (describe, register, describe on
-# TypeAlreadyExists), polling and answering, and the decisions it sends. SWF authorises each
+# TypeAlreadyExists), polling and answering, reading a long history whole in full pages when
+# it has no state for the run, and the decisions it sends. SWF authorises each
 # decision in RespondDecisionTaskCompleted as an action of its own ("pseudo API"); ScheduleLambda-
 # Function has none (SWF checks the Lambda role instead).
 DECIDER_SWF_ACTIONS = (
@@ -35,6 +36,7 @@ DECIDER_SWF_ACTIONS = (
     "swf:PollForDecisionTask",
     "swf:CountPendingDecisionTasks",
     "swf:RespondDecisionTaskCompleted",
+    "swf:GetWorkflowExecutionHistory",
     "swf:ScheduleActivityTask",
     "swf:RequestCancelActivityTask",
     "swf:StartTimer",

@@ -97,18 +97,55 @@ def decide(
     Pure and deterministic; never raises: a definition or history it cannot handle becomes a
     FailWorkflowExecution decision with a reason that says what was wrong.
     """
-    if not events:
-        return []
+    return resume(None, workflow, events, execution=execution, domain=domain)[0]
+
+
+def resume(
+    prior: History | None,
+    workflow: Workflow,
+    events: Sequence[HistoryEventTypeDef],
+    *,
+    execution: WorkflowExecutionTypeDef | None = None,
+    domain: str | None = None,
+) -> tuple[list[DecisionTypeDef], History | None]:
+    """`decide`, continuing the history pass of `prior` instead of starting from the first
+    event, so a decider that kept the state of its last decision folds only the new events.
+
+    `prior` is a state an earlier call returned for the same run and workflow, and `events`
+    the events after the last one it folded, in order; None folds `events` from the start.
+    Returns the decisions and the state to continue from next time: the pass's state after
+    `events`, before planning. It is None when planning changed that state (a task whose
+    input cannot be built fails there, through `History.move`, which counts every change of
+    phase), when the decisions close the execution, or when the history could not be read:
+    the next decision then starts over from the full history. Pure, like `decide`, and the
+    decisions are the ones `decide` gives for the whole history.
+    """
+    if prior is None and not events:
+        return [], None
     try:
-        history = replay(workflow, events, execution, domain)
+        history = prior if prior is not None else replay(workflow, (), execution, domain)
+        history.replay(cast(Sequence[Mapping[str, Any]], events))
     except PyflowError as exc:
-        return _fail_unhandled(f"workflow definition is invalid: {exc}", exc)
+        return _fail_unhandled(f"workflow definition is invalid: {exc}", exc), None
     except Exception as exc:  # a bug or a history beyond repair: fail clearly, never crash
-        return _fail_unhandled(f"pyflow could not read the history: {exc!r}", exc)
+        return _fail_unhandled(f"pyflow could not read the history: {exc!r}", exc), None
+    moves = history.moves
     try:
-        return _decide(history)
+        decisions = _decide(history)
     except Exception as exc:
-        return _fail_unhandled(f"pyflow decider error: {exc!r}", exc)
+        return _fail_unhandled(f"pyflow decider error: {exc!r}", exc), None
+    closes = any(d["decisionType"] in _CLOSE_DECISIONS for d in decisions)
+    return decisions, (None if closes or history.moves != moves else history)
+
+
+_CLOSE_DECISIONS = frozenset(
+    {
+        "CompleteWorkflowExecution",
+        "FailWorkflowExecution",
+        "CancelWorkflowExecution",
+        "ContinueAsNewWorkflowExecution",
+    }
+)
 
 
 def _fail_unhandled(reason: str, exc: BaseException) -> list[DecisionTypeDef]:

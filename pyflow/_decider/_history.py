@@ -32,7 +32,7 @@ from ._events import CLOSE_STATUS, attributes_key
 from ._ids import FAILED_MARKER, fallback_parent_id
 from ._lambda_events import LambdaEvents
 from ._pass import Event
-from ._records import TaskError
+from ._records import Phase, TaskError, TaskRecord
 from ._timer_events import TimerEvents
 
 _CLOSE_STATUS = CLOSE_STATUS
@@ -62,7 +62,19 @@ _IGNORED = frozenset(
 
 
 class History(LambdaEvents, ActivityEvents, TimerEvents, ChildEvents):
-    """What the history says about an execution and each of its tasks."""
+    """What the history says about an execution and each of its tasks.
+
+    A fold: `replay` may be called again with the events that follow the ones it has seen,
+    and the state is the same as one call over all of them (the loop keeps it between
+    decisions; see `_decide.resume`)."""
+
+    moves = 0
+    """Changes of phase so far; planning that changes none left the state as the pass
+    built it, so that state can be continued."""
+
+    def move(self, rec: TaskRecord, phase: Phase, event: Event | None) -> None:
+        self.moves += 1
+        super().move(rec, phase, event)
 
     def replay(self, events: Sequence[Event]) -> History:
         handlers = _HANDLERS

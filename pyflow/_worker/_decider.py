@@ -1,7 +1,9 @@
-"""The stateless decider loop: poll a decision task, read its whole history, ask the pure
-decider what to do, answer. Nothing is kept between iterations, so any number of these loops
-(threads, processes, Lambda invocations) can serve one task list, and a loop killed between two
-iterations loses nothing: SWF holds the state.
+"""The decider loop: poll a decision task, read its new history, ask the pure decider what
+to do, answer. The loop keeps, per run, the history pass's state at its last decision (see
+`_history_cache`) only to read and fold less; it is never needed: a task whose run it has
+no state for reads the whole history and gets the same decisions. So any number of these
+loops (threads, processes, Lambda invocations) can serve one task list, and a loop killed
+between two iterations loses nothing: SWF holds the state.
 """
 
 from __future__ import annotations
@@ -15,15 +17,16 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
-from .. import _decider
 from .._client._client import Client, as_client
 from .._client._faults import fault_code
 from .._client._register import DEFAULT_DECIDER_TASK_LIST
+from .._decider._decide import resume
 from .._logging import ExecutionLogger, decider_log, for_execution
 from .._workflow._catalog import TypeKey, workflow_closure
 from .._workflow._definition import Workflow
 from .._workflow._names import check_swf_name
 from .._workflow._payload import MAX_DATA, MAX_REASON, truncate
+from ._history_cache import MAX_PAGE, SHARED, HistoryCache, Kept, PageSizer, read_back
 from ._loop import Backoff, PollInterrupted, StopControl, run_loop
 from ._retry import persist
 
@@ -49,10 +52,19 @@ class DeciderStats:
     errors: int = 0
     """Failed polls or responses, decider errors, and tasks of types this loop does not serve."""
     history_pages: int = 0
-    """History pages read for decision tasks: one per task plus one per `nextPageToken`
-    follow-up (a long history spans several); empty polls read none."""
+    """History pages read for decision tasks: one per task plus one per follow-up (a
+    `nextPageToken` poll, or a GetWorkflowExecutionHistory page when a long history must
+    be read whole); empty polls read none."""
     empty_polls: int = 0
     """Polls that returned no task (normal when there is no work)."""
+    cache_hits: int = 0
+    """Decision tasks decided from the state kept at this process's last decision of the
+    run: only the events after it were read and folded."""
+    cache_misses: int = 0
+    """Decision tasks whose whole history was read (a run new to this process, evicted,
+    or whose state the last decision could not keep)."""
+    events_read: int = 0
+    """History events received for decision tasks, over all pages."""
 
 
 def default_identity() -> str:
@@ -94,6 +106,19 @@ def poll_for_executions(
     return loop.stats
 
 
+@dataclass
+class _Task:
+    """A polled decision task and what deciding it needs."""
+
+    task: DecisionTaskTypeDef
+    workflow: Workflow | None
+    key: tuple[str, str, str]
+    kept: Kept | None
+    events: list[HistoryEventTypeDef]
+    """The events after `kept` (all of them without it), oldest first."""
+    top: int
+
+
 class _DeciderLoop:
     def __init__(
         self,
@@ -103,12 +128,15 @@ class _DeciderLoop:
         task_list: str,
         identity: str,
         client: SWFClient,
+        cache: HistoryCache = SHARED,
     ) -> None:
         self.catalog = catalog
         self.domain = domain
         self.task_list = task_list
         self.identity = identity
         self.client = client
+        self.cache = cache
+        self.sizer = PageSizer()
         self.stats = DeciderStats()
         self.backoff = Backoff()
 
@@ -122,6 +150,10 @@ class _DeciderLoop:
         except (ClientError, BotoCoreError) as exc:
             self._poll_failed(exc, control)
             return True
+        except _Unreadable as exc:
+            self.stats.errors += 1
+            decider_log.error("%s", exc)
+            return True
         finally:
             control.polling = False
         self.backoff.reset(decider_log, f"task list {self.task_list!r}")
@@ -132,42 +164,80 @@ class _DeciderLoop:
         self._handle(task)
         return True
 
-    def _poll(self) -> DecisionTaskTypeDef | None:
-        """One decision task with its complete history, or None after an empty poll."""
+    def _poll(self) -> _Task | None:
+        """One decision task with the events it needs, or None after an empty poll."""
+        size = self.sizer.size()
         args: dict[str, Any] = {
             "domain": self.domain,
             "taskList": {"name": self.task_list},
             "identity": self.identity,
-            "maximumPageSize": 1000,
+            "maximumPageSize": size,
+            "reverseOrder": True,
         }
         task = self.client.poll_for_decision_task(**args)
         if not task.get("taskToken"):
             return None  # an empty poll reads no history: not a page
-        self.stats.history_pages += 1
-        events = list(task.get("events", []))
-        token = task.get("nextPageToken")
-        while token:
+        execution = task["workflowExecution"]
+        wf_type = task["workflowType"]
+        workflow = self.catalog.get((wf_type["name"], wf_type["version"]))
+        key = (self.domain, execution["workflowId"], execution["runId"])
+        kept = None if workflow is None else self.cache.take(key, workflow)
+
+        def poll_page(token: str) -> Any:
             # Later pages come from the same call with the token; the task stays ours.
-            page = self.client.poll_for_decision_task(**args, nextPageToken=token)
-            self.stats.history_pages += 1
-            events.extend(page.get("events", []))
-            token = page.get("nextPageToken")
-        task["events"] = sorted(events, key=lambda e: e["eventId"])
-        return task
+            return self.client.poll_for_decision_task(**args, nextPageToken=token)
+
+        def history_page(token: str | None, reverse: bool) -> Any:
+            more = {"nextPageToken": token} if token else {}
+            return self.client.get_workflow_execution_history(
+                domain=self.domain,
+                execution=execution,
+                maximumPageSize=MAX_PAGE,
+                reverseOrder=reverse,
+                **more,
+            )
+
+        since = kept.last_event_id if kept is not None else 0
+        read = read_back(
+            task, since=since, poll_page=poll_page, history_page=history_page, page_size=size
+        )
+        if read is None and kept is not None:
+            kept, since = None, 0  # the pages did not join up with the state: read it all
+            read = read_back(
+                task, since=0, poll_page=poll_page, history_page=history_page, page_size=size
+            )
+        if read is None:
+            raise _Unreadable(
+                f"the history of run {execution['runId']!r} came with missing events; "
+                "leaving the decision task for SWF to time out and schedule again"
+            )
+        self.stats.history_pages += read.pages
+        self.stats.events_read += read.events_read
+        if kept is not None:
+            self.stats.cache_hits += 1
+            self.sizer.saw(read.top - since)
+        else:
+            self.stats.cache_misses += 1
+            self.sizer.saw(read.top)
+        return _Task(task, workflow, key, kept, read.events, read.top)
 
     def _poll_failed(self, exc: BaseException, control: StopControl) -> None:
         self.backoff.after_failed_poll(
-            exc, control, domain=self.domain, what=f"task list {self.task_list!r}",
+            exc,
+            control,
+            domain=self.domain,
+            what=f"task list {self.task_list!r}",
             log=decider_log,
         )
         self.stats.errors += 1
 
-    def _handle(self, task: DecisionTaskTypeDef) -> None:
+    def _handle(self, polled: _Task) -> None:
+        task = polled.task
         execution = task["workflowExecution"]
         log = for_execution(decider_log, execution)
-        wf_type = task["workflowType"]
-        workflow = self.catalog.get((wf_type["name"], wf_type["version"]))
+        workflow = polled.workflow
         if workflow is None:
+            wf_type = task["workflowType"]
             self.stats.errors += 1
             log.warning(
                 "workflow type %s %s is not served by this decider (it serves %s); leaving "
@@ -177,25 +247,33 @@ class _DeciderLoop:
                 ", ".join(f"{n} {v}" for n, v in self.catalog) or "nothing",
             )
             return
-        decisions = self._decide(workflow, task, log)
+        decisions = self._decide(workflow, polled, log)
         self._respond(task, decisions, log)
 
     def _decide(
-        self, workflow: Workflow, task: DecisionTaskTypeDef, log: ExecutionLogger
+        self, workflow: Workflow, polled: _Task, log: ExecutionLogger
     ) -> list[DecisionTypeDef]:
-        events: list[HistoryEventTypeDef] = task["events"]
+        task = polled.task
+        prior = polled.kept.history if polled.kept is not None else None
         try:
-            decisions = _decider.decide(
-                workflow, events, execution=task["workflowExecution"], domain=self.domain
+            decisions, state = resume(
+                prior,
+                workflow,
+                polled.events,
+                execution=task["workflowExecution"],
+                domain=self.domain,
             )
         except Exception as exc:  # a decider bug must fail one execution, not the loop
             self.stats.errors += 1
             log.exception("deciding failed; failing the execution")
             return [fail_decision(exc)]
+        if state is not None:
+            self.cache.put(polled.key, Kept(workflow, state, polled.top))
         log.info(
-            "decided %d decision(s) on %d events: %s",
+            "decided %d decision(s) on %d new event(s) of %d: %s",
             len(decisions),
-            len(events),
+            len(polled.events),
+            polled.top,
             ", ".join(d["decisionType"] for d in decisions) or "none",
         )
         return decisions
@@ -231,9 +309,7 @@ class _DeciderLoop:
     def _respond_failed(self, exc: BaseException, log: ExecutionLogger) -> None:
         self.stats.errors += 1
         if fault_code(exc) == "UnknownResourceFault":
-            log.warning(
-                "the decision task is gone (timed out, or the execution closed): %s", exc
-            )
+            log.warning("the decision task is gone (timed out, or the execution closed): %s", exc)
         else:
             log.error(
                 "answering the decision task failed (%s: %s); SWF will time it out and "
@@ -241,6 +317,10 @@ class _DeciderLoop:
                 type(exc).__name__,
                 exc,
             )
+
+
+class _Unreadable(Exception):
+    """A decision task whose history pages do not join up; SWF will offer it again."""
 
 
 def _rejected_decisions(exc: BaseException) -> bool:

@@ -65,8 +65,10 @@ def _decision_page(ex: Execution, token: str, started: int, p: JSON) -> JSON:
     if p.get("startAtPreviousStartedEvent") and ex.prev_started:
         # SWF compares timestamps; ids give the same answer without same-instant ties
         events = events[ex.prev_started - 1:]
+    # As SWF requires, a page token only serves a request with the same other arguments.
     scope = "\n".join(["decision", ex.domain.name, ex.run_id, str(started), token,
-                       str(bool(p.get("reverseOrder"))), str(p.get("startAtPreviousStartedEvent"))])
+                       str(bool(p.get("reverseOrder"))), str(p.get("startAtPreviousStartedEvent")),
+                       str(p.get("maximumPageSize") or 0)])
     chunk, next_token = page(events, p, scope)
     return clean({
         "taskToken": token, "startedEventId": started, "workflowExecution": ex.ref,
@@ -77,9 +79,9 @@ def _decision_page(ex: Execution, token: str, started: int, p: JSON) -> JSON:
 
 def _next_decision_page(core: Core, p: JSON) -> JSON:
     parts = token_scope(p["nextPageToken"]).split("\n")
-    if len(parts) != 7 or parts[0] != "decision":
+    if len(parts) != 8 or parts[0] != "decision":
         raise unknown("nextPageToken is not a PollForDecisionTask page token")
-    _, domain, run_id, started, token, _, _ = parts
+    _, domain, run_id, started, token, *_ = parts
     dom = core.domain(domain)
     ex = next((e for e in dom.executions if e.run_id == run_id), None)
     if ex is None:

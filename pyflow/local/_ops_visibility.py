@@ -48,7 +48,9 @@ def describe_workflow_execution(core: Core, p: JSON) -> JSON:
 def get_workflow_execution_history(core: Core, p: JSON) -> JSON:
     ref = p["execution"]
     ex = core.find_execution(core.domain(p["domain"]), ref["workflowId"], ref["runId"])
-    events, token = page(ex.events, p, f"history:{ex.run_id}:{bool(p.get('reverseOrder'))}")
+    # The scope holds every argument but the token: SWF wants them unchanged between pages.
+    scope = f"history:{ex.run_id}:{bool(p.get('reverseOrder'))}:{p.get('maximumPageSize') or 0}"
+    events, token = page(ex.events, p, scope)
     return clean({"events": events, "nextPageToken": token})
 
 

@@ -322,6 +322,7 @@ def test_decider_may_make_only_its_swf_calls_on_its_own_domain(
         "swf:PollForDecisionTask",
         "swf:CountPendingDecisionTasks",
         "swf:RespondDecisionTaskCompleted",
+        "swf:GetWorkflowExecutionHistory",
         "swf:ScheduleActivityTask",
         "swf:RequestCancelActivityTask",
         "swf:StartTimer",

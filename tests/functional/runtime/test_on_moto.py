@@ -97,16 +97,16 @@ def test_an_activity_failing_for_good_fails_the_workflow(moto_swf: Any) -> None:
 def test_an_exception_while_deciding_fails_only_that_execution(
     moto_swf: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pyflow._decider
+    import pyflow._worker._decider as loop_module
 
-    real_decide = pyflow._decider.decide
+    real_resume = loop_module.resume  # what the decider loop calls to decide
 
-    def decide(workflow: pyflow.Workflow, events: Any, **kw: Any) -> Any:
+    def resume(prior: Any, workflow: pyflow.Workflow, events: Any, **kw: Any) -> Any:
         if workflow.name == "Doomed":
             raise ZeroDivisionError("decider bug")
-        return real_decide(workflow, events, **kw)
+        return real_resume(prior, workflow, events, **kw)
 
-    monkeypatch.setattr(pyflow._decider, "decide", decide)
+    monkeypatch.setattr(loop_module, "resume", resume)
     doomed, fine = pyflow.Workflow("Doomed", "1"), pyflow.Workflow("Fine", "1")
     fine.add(pyflow.ActivityTask(name="Shout", activity=shout, depends_on=[fine.start_task]))
     for wf in (doomed, fine):

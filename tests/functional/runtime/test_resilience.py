@@ -214,13 +214,15 @@ def test_a_signal_while_polling_stops_the_loop_and_restores_handlers(
 def test_a_signal_while_deciding_finishes_the_decision_then_stops(
     engine: LocalSWF, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_decide = pyflow._decider.decide
+    import pyflow._worker._decider as loop_module
+
+    real_resume = loop_module.resume  # what the decider loop calls to decide
 
     def decide_then_get_interrupted(*args: Any, **kwargs: Any) -> Any:
         os.kill(os.getpid(), signal.SIGTERM)  # handled right away, in this (main) thread
-        return real_decide(*args, **kwargs)
+        return real_resume(*args, **kwargs)
 
-    monkeypatch.setattr(pyflow._decider, "decide", decide_then_get_interrupted)
+    monkeypatch.setattr(loop_module, "resume", decide_then_get_interrupted)
     client = engine.client()
     wf = pyflow.Workflow("Quick", "1")
     register(client, DOMAIN, wf)
