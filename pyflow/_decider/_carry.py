@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any, Final
 
 from .._workflow._tasks import SignalTask
 from . import _ids
+from ._discovery import describe, found_as
 from ._errors import json_object
-from ._records import UNDECODED, MapState, TaskError, TaskRecord
+from ._records import ENDED, UNDECODED, MapState, TaskError, TaskRecord
 
 if TYPE_CHECKING:
     from mypy_boto3_swf.type_defs import DecisionTypeDef
@@ -54,14 +55,24 @@ def snapshot(history: History) -> dict[str, Any]:
         "started_at": _iso(history.started_at),
         "deadline": _iso(history.deadline),
         "signals": history.signals,
-        "records": {rec.name: _record(rec) for rec in history.records},
+        "records": {
+            rec.name: {**_record(rec), "kind": rec.task.kind, "what": describe(rec.task)}
+            for rec in history.records
+        },
         "timers": [
             {"id": timer_id, "role": ref.role, "task": ref.task, "attempt": ref.attempt,
              "seconds": _left(history.timer_due.get(timer_id), now)}
             for timer_id, ref in history.open_timers.items()
-            if ref.role != "wake"
+            if ref.role != "wake" and _waits_on(history, ref)
         ],
     }
+
+
+def _waits_on(history: History, ref: _ids.Ref) -> bool:
+    """Whether a timer still matters: its task has not ended (a signal task's deadline
+    timer stays open after its signal came, and need not be started again)."""
+    rec = history.lookup(ref.task)
+    return rec is not None and rec.phase not in ENDED
 
 
 def restore(history: History, state: dict[str, Any]) -> None:
@@ -72,6 +83,13 @@ def restore(history: History, state: dict[str, Any]) -> None:
     history.deadline = _time(state.get("deadline")) or history.deadline
     history.signals = dict(state.get("signals") or {})
     saved = state.get("records") or {}
+    if history.discover:  # no definition: the tasks are the ones the earlier run knew
+        for name, data in saved.items():
+            if name not in history.graph.index:
+                found = found_as(str(data.get("kind")), name, str(data.get("what", "")))
+                if found is not None:
+                    index = history.graph.grow(found)
+                    history.records.append(TaskRecord(task=found, index=index))
     for rec in history.records:
         data = saved.get(rec.name)
         if data is not None:
@@ -121,6 +139,9 @@ def continue_as_new(history: History, text: str) -> DecisionTypeDef:
     """The decision that closes this run and starts the next with `text` as its input."""
     started = history.started or {}
     attrs: dict[str, Any] = {"input": text}
+    workflow = history.graph.workflow
+    if workflow is not None:  # the chain stays on the version it started with
+        attrs["workflowTypeVersion"] = workflow.version
     given = started.get("workflowExecutionStartedEventAttributes") or {}
     for key, target in _KEPT.items():
         if given.get(key) is not None:

@@ -68,6 +68,17 @@ def found_task(kind: str, name: str, attrs: Mapping[str, Any]) -> Found | None:
         return None
 
 
+def found_as(kind: str, name: str, what: str) -> Found | None:
+    """A placeholder task as an earlier run described it (continue-as-new, no definition)."""
+    cls = _FOUND.get(kind)
+    if cls is None:
+        return None
+    try:
+        return cls(name=name, what=what)
+    except PyflowError:
+        return None
+
+
 def _what(kind: str, attrs: Mapping[str, Any]) -> str:
     if kind == "lambda":
         return f"lambda {attrs.get('name', '?')}"

@@ -56,7 +56,6 @@ _IGNORED = frozenset(
         "CompleteWorkflowExecutionFailed",
         "FailWorkflowExecutionFailed",
         "CancelWorkflowExecutionFailed",
-        "ContinueAsNewWorkflowExecutionFailed",
     }
 )
 
@@ -171,6 +170,18 @@ class History(LambdaEvents, ActivityEvents, TimerEvents, ChildEvents):
             error = TaskError(str(data.get("reason")), text)
             self.fail_now(rec, error, event)
 
+    def on_continue_failed(self, attrs: Mapping[str, Any], event: Event) -> None:
+        """A refused continue-as-new: deciding again is the answer when a newer event came
+        in meanwhile (UNHANDLED_DECISION); any other cause would be refused again, so the
+        execution fails saying why rather than retrying until SWF's cap ends it."""
+        cause = attrs.get("cause")
+        if cause != "UNHANDLED_DECISION":
+            self._problem(
+                event,
+                f"SWF refused to continue the execution as a new run ({cause}); the workflow "
+                "type version must stay registered and not deprecated while executions run",
+            )
+
     def on_cancel_requested(self, attrs: Mapping[str, Any], event: Event) -> None:
         self.cancel_requested = True
 
@@ -185,6 +196,7 @@ _BY_TYPE: dict[str, _Handler] = {
     "WorkflowExecutionStarted": History.on_workflow_started,
     "WorkflowExecutionSignaled": History.on_signaled,
     "WorkflowExecutionCancelRequested": History.on_cancel_requested,
+    "ContinueAsNewWorkflowExecutionFailed": History.on_continue_failed,
     "MarkerRecorded": History.on_marker,
     **{name: History.on_closed for name in _CLOSE_STATUS},
     "LambdaFunctionScheduled": History.on_lambda_scheduled,

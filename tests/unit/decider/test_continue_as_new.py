@@ -131,3 +131,48 @@ def test_a_signal_carried_before_its_task_is_ready_still_completes_it_in_the_nex
     decisions = step(wf, h2)
     assert kinds(decisions) == ["CompleteWorkflowExecution"]
     assert json.loads(attrs(decisions[0])["result"]) == "early"
+
+
+def test_a_continue_as_new_refused_for_good_fails_the_execution_instead_of_looping(
+    swf: Any,
+) -> None:
+    wf = pyflow.Workflow("W", "1", history_budget=1000)
+    wf.add(pyflow.TimerTask(name="Nap", duration=7200, depends_on=[wf.start_task]))
+    h = swf('"x"')
+    step(wf, h)
+    fill(h, 1000)
+    h.decision_task()
+    decisions = decide(wf, h.events, execution=h.execution)
+    assert kinds(decisions) == ["ContinueAsNewWorkflowExecution"]
+    assert attrs(decisions[0])["workflowTypeVersion"] == "1"
+    done = h.add("DecisionTaskCompleted", scheduledEventId=0, startedEventId=0)
+    h.add("ContinueAsNewWorkflowExecutionFailed", cause="WORKFLOW_TYPE_DEPRECATED",
+          decisionTaskCompletedEventId=done)
+    h.decision_task()
+    decisions = decide(wf, h.events, execution=h.execution)
+    assert kinds(decisions)[-1] == "FailWorkflowExecution"
+    assert "WORKFLOW_TYPE_DEPRECATED" in attrs(decisions[-1])["reason"]
+
+
+def test_a_continued_run_reads_the_same_without_the_definition(swf: Any) -> None:
+    wf = pyflow.Workflow("W", "1", history_budget=1000)
+    wf.add(pyflow.LambdaTask(name="A", lambda_function="a", depends_on=[wf.start_task]))
+    wf.add(pyflow.SignalTask(name="Go", depends_on=[wf.start_task], timeout=3600))
+    wf.add(pyflow.TimerTask(name="Nap", duration=7200, depends_on=[wf.start_task]))
+    wf.add(pyflow.LambdaTask(name="Done", lambda_function="d", depends_on=["A", "Go", "Nap"]))
+    h = swf('"x"')
+    step(wf, h)
+    h.lambda_completed("A#1", 1)
+    fill(h, 1000)
+    h.signal("Go", '"go"')
+    h.decision_task()
+    h2, _ = next_run(swf, decide(wf, h.events, execution=h.execution))
+    step(wf, h2)
+    h2.timer_fired("Nap#1")
+    with_definition = {n: (t.state, t.attempts)
+                       for n, t in execution_state(wf, h2.events).tasks.items()}
+    without = {n: (t.state, t.attempts)
+               for n, t in execution_state(None, h2.events).tasks.items()}
+    assert with_definition["Nap"] == ("completed", 1)
+    assert {n: without[n] for n in ("A", "Go", "Nap")} == {
+        n: with_definition[n] for n in ("A", "Go", "Nap")}
