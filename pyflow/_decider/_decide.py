@@ -51,6 +51,7 @@ def replay(
     events: Sequence[HistoryEventTypeDef],
     execution: WorkflowExecutionTypeDef | None = None,
     domain: str | None = None,
+    payload_limit: int | None = MAX_DATA,
 ) -> History:
     """The history pass, with the parent's workflowId and runId used for child workflow ids
     and, with the domain, for the context tasks are given; without the definition
@@ -61,6 +62,7 @@ def replay(
     run_id = _text(execution.get("runId")) if execution else None
     history = History(graph, parent_id, run_id, discover=workflow is None)
     history.domain = domain
+    history.payload_limit = payload_limit
     return history.replay(mapped)
 
 
@@ -81,11 +83,14 @@ def decide(
     *,
     execution: WorkflowExecutionTypeDef | None = None,
     domain: str | None = None,
+    payload_limit: int | None = MAX_DATA,
 ) -> list[DecisionTypeDef]:
     """The decisions for the next RespondDecisionTaskCompleted (at most 100).
 
     `execution` (workflowId, runId) and `domain` are what the decision task was polled for;
     they name child workflows and fill the context of tasks with `pass_context`.
+    `payload_limit` is the longest input or result a decision may carry; None when the
+    caller offloads longer ones to a payload store.
 
     Pure and deterministic; never raises: a definition or history it cannot handle becomes a
     FailWorkflowExecution decision with a reason that says what was wrong.
@@ -93,7 +98,7 @@ def decide(
     if not events:
         return []
     try:
-        history = replay(workflow, events, execution, domain)
+        history = replay(workflow, events, execution, domain, payload_limit)
     except PyflowError as exc:
         return _fail_unhandled(f"workflow definition is invalid: {exc}", exc)
     except Exception as exc:  # a bug or a history beyond repair: fail clearly, never crash
@@ -279,7 +284,7 @@ class _Planner:
         history = self.history
         result = workflow_output(_definition(history), self.outputs)
         try:
-            text = encode(result, what="the workflow result", limit=MAX_DATA)
+            text = encode(result, what="the workflow result", limit=history.payload_limit)
         except PayloadTooLargeError as exc:
             return _close.fail(
                 history,
