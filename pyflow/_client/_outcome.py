@@ -13,7 +13,9 @@ from botocore.exceptions import ClientError
 
 from .._decider import execution_state
 from .._exceptions import InvalidArgumentError, OutcomeTimeoutError, UnknownExecutionError
+from .._payloads import PayloadStore, resolve_events
 from .._workflow._definition import Workflow
+from .._workflow._payload import MAX_DATA
 from ._faults import execution_error, list_hint
 
 if TYPE_CHECKING:
@@ -61,14 +63,25 @@ def get_outcome(
     workflow_id: str,
     run_id: str | None = None,
     workflow: Workflow | None = None,
+    payload_store: PayloadStore | None = None,
 ) -> Outcome:
     """The execution's outcome now (status 'OPEN' while it runs). Without `run_id`, the open
     run with this workflow id, else the latest closed one. `tasks` holds what the history
-    shows; pass `workflow` (its definition) to add the tasks not started yet."""
+    shows; pass `workflow` (its definition) to add the tasks not started yet. Offloaded
+    payloads are read back from `payload_store`."""
     if run_id is None:
         run_id = latest_run_id(swf, domain, workflow_id)
     events = read_history(swf, domain, workflow_id, run_id)
-    return outcome_from_history(workflow_id, run_id, events, workflow)
+    events = resolve_events(events, payload_store, where="reading the outcome")
+    return outcome_from_history(
+        workflow_id, run_id, events, workflow, payload_limit=_limit(payload_store)
+    )
+
+
+def _limit(store: PayloadStore | None) -> int | None:
+    """The payload limit the deciders work to: a client with a store expects them to have
+    one too, so a long input they are about to offload is not shown as a failure."""
+    return MAX_DATA if store is None else None
 
 
 def wait_for_outcome(
@@ -78,6 +91,7 @@ def wait_for_outcome(
     run_id: str | None = None,
     workflow: Workflow | None = None,
     timeout: float | None = None,
+    payload_store: PayloadStore | None = None,
 ) -> Outcome:
     """Wait until the execution closes and return its outcome; OutcomeTimeoutError after
     `timeout` seconds (None: wait as long as it takes)."""
@@ -86,7 +100,7 @@ def wait_for_outcome(
     if run_id is None:
         run_id = latest_run_id(swf, domain, workflow_id)
     wait_closed(swf, domain, workflow_id, run_id, timeout=timeout)
-    return get_outcome(swf, domain, workflow_id, run_id, workflow)
+    return get_outcome(swf, domain, workflow_id, run_id, workflow, payload_store)
 
 
 def wait_closed(
@@ -195,9 +209,14 @@ def outcome_from_history(
     run_id: str,
     events: list[HistoryEventTypeDef],
     workflow: Workflow | None,
+    *,
+    payload_limit: int | None = MAX_DATA,
 ) -> Outcome:
     state = execution_state(
-        workflow, events, execution={"workflowId": workflow_id, "runId": run_id}
+        workflow,
+        events,
+        execution={"workflowId": workflow_id, "runId": run_id},
+        payload_limit=payload_limit,
     )
     return Outcome(
         workflow_id=workflow_id,
