@@ -34,6 +34,7 @@ from ._exceptions import (
     InvalidNameError,
     LoadError,
     OutcomeTimeoutError,
+    PayloadStoreError,
     PayloadTooLargeError,
     PyflowError,
     SWFError,
@@ -45,6 +46,7 @@ from ._exceptions import (
     WorkflowAlreadyStartedError,
 )
 from ._loading import load_activities, load_workflows
+from ._payloads import LocalPayloadStore, S3PayloadStore
 from ._worker import (
     ActivityContext,
     DeciderStats,
@@ -89,11 +91,14 @@ __all__ = [
     "InvalidNameError",
     "LambdaTask",
     "LoadError",
+    "LocalPayloadStore",
     "Outcome",
     "OutcomeTimeoutError",
+    "PayloadStoreError",
     "PayloadTooLargeError",
     "PyflowError",
     "RetryPolicy",
+    "S3PayloadStore",
     "SWFError",
     "SignalTask",
     "StartTask",

@@ -1,11 +1,13 @@
 """What the decider Lambda needs, so its handler is decorators plus one call: configuration from
 the environment, cold-start loading and registration of the workflows, the deadline-bounded
-decider loop, and the counters it publishes as metrics.
+decider loop, and the counters it publishes as metrics. And, for Lambda task handlers,
+`with_payload_store`: payloads beyond SWF's 32,768 characters in and out.
 
 Powertools stays in the handler (the core library depends on boto3 only): the objects it passes
 in are used through the small protocols below.
 """
 
+from .._payloads import with_payload_store
 from ._decider import (
     METRICS,
     POLL_MARGIN_MS,
@@ -15,4 +17,12 @@ from ._decider import (
     TraceSink,
 )
 
-__all__ = ["METRICS", "POLL_MARGIN_MS", "Decider", "DeciderConfig", "MetricsSink", "TraceSink"]
+__all__ = [
+    "METRICS",
+    "POLL_MARGIN_MS",
+    "Decider",
+    "DeciderConfig",
+    "MetricsSink",
+    "TraceSink",
+    "with_payload_store",
+]
