@@ -42,6 +42,7 @@ if _typing.TYPE_CHECKING:
         InvalidNameError,
         LoadError,
         OutcomeTimeoutError,
+        PayloadStoreError,
         PayloadTooLargeError,
         PyflowError,
         SWFError,
@@ -53,6 +54,7 @@ if _typing.TYPE_CHECKING:
         WorkflowAlreadyStartedError,
     )
     from ._loading import load_activities, load_workflows
+    from ._payloads import LocalPayloadStore, S3PayloadStore
     from ._worker import (
         ActivityContext,
         DeciderStats,
@@ -97,11 +99,14 @@ __all__ = [
     "InvalidNameError",
     "LambdaTask",
     "LoadError",
+    "LocalPayloadStore",
     "Outcome",
     "OutcomeTimeoutError",
+    "PayloadStoreError",
     "PayloadTooLargeError",
     "PyflowError",
     "RetryPolicy",
+    "S3PayloadStore",
     "SWFError",
     "SignalTask",
     "StartTask",
@@ -148,12 +153,16 @@ _MODULES = {
         "ActivityCanceledError", "ArgumentTypeError", "ConfigurationError", "CycleError",
         "DefinitionError", "DefinitionTypeError", "DependencyError", "DeprecatedError",
         "DuplicateTaskError", "InvalidArgumentError", "InvalidNameError", "LoadError",
-        "OutcomeTimeoutError", "PayloadTooLargeError", "PyflowError", "SWFError", "TaskInputError",
+        "OutcomeTimeoutError", "PayloadStoreError", "PayloadTooLargeError", "PyflowError",
+        "SWFError", "TaskInputError",
         "UnknownDomainError", "UnknownExecutionError", "UnknownTaskError", "UnknownTypeError",
         "WorkflowAlreadyStartedError",
     ),
     "_loading": (
         "load_activities", "load_workflows",
+    ),
+    "_payloads": (
+        "LocalPayloadStore", "S3PayloadStore",
     ),
     "_worker": (
         "ActivityContext", "DeciderStats", "activity_context", "poll_for_activities",

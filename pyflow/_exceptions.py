@@ -18,6 +18,8 @@
     ├── TaskInputError                 a task's input could not be built (user code raised,
     │                                  or a value is not JSON)
     ├── PayloadTooLargeError           a payload over SWF's 32,768-character limit
+    ├── PayloadStoreError              a payload store could not write or read a payload,
+    │                                  or a reference arrived where no store is configured
     ├── SWFError                       an SWF call failed for a reason the caller can fix
     │   ├── UnknownDomainError         the domain does not exist
     │   ├── DeprecatedError            the domain or type is deprecated
@@ -137,6 +139,15 @@ class PayloadTooLargeError(PyflowError):
         super().__init__(message)
         self.size = size
         self.limit = limit
+
+
+class PayloadStoreError(PyflowError):
+    """A payload store failed, or a payload reference cannot be resolved; `missing` is True
+    when the store answered that the payload is not there (retrying cannot help)."""
+
+    def __init__(self, message: str, *, missing: bool = False) -> None:
+        super().__init__(message)
+        self.missing = missing
 
 
 class SWFError(PyflowError):

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .._exceptions import ArgumentTypeError
+from .._payloads import PayloadStore, resolve_events
 from .._workflow._activity import Activity
 from .._workflow._definition import Workflow
 from .._workflow._tokens import decode_token
@@ -36,12 +37,21 @@ class Client:
     `swf` is a boto3 SWF client (AWS, moto, or `pyflow.local.LocalSWF().client()`); without
     one, the process's shared client for the current AWS environment is used (it honours
     AWS_ENDPOINT_URL_SWF, and a loopback endpoint needs no AWS region or credentials).
-    `domain` defaults to PYFLOW_DOMAIN, else 'pyflow'.
+    `domain` defaults to PYFLOW_DOMAIN, else 'pyflow'. `payload_store`
+    (`pyflow.S3PayloadStore`, ...) holds start and signal inputs longer than its threshold,
+    and resolves the references in what is read back (results, histories, outcomes).
     """
 
-    def __init__(self, swf: SWFClient | None = None, *, domain: str | None = None) -> None:
+    def __init__(
+        self,
+        swf: SWFClient | None = None,
+        *,
+        domain: str | None = None,
+        payload_store: PayloadStore | None = None,
+    ) -> None:
         self.swf: SWFClient = default_client() if swf is None else swf
         self.domain: str = domain or os.environ.get("PYFLOW_DOMAIN") or DEFAULT_DOMAIN
+        self.payload_store = payload_store
 
     def __repr__(self) -> str:
         return f"pyflow.Client(domain={self.domain!r}, endpoint={self.endpoint!r})"
@@ -110,6 +120,7 @@ class Client:
             workflow_id=workflow_id,
             tags=tags,
             execution_timeout=execution_timeout,
+            payload_store=self.payload_store,
         )
 
     def signal(
@@ -123,6 +134,7 @@ class Client:
             signal_name=signal_name,
             input=input,
             run_id=run_id,
+            payload_store=self.payload_store,
         )
 
     def complete_signal(self, token: str, input: Any = None) -> None:
@@ -164,16 +176,20 @@ class Client:
     def history(
         self, workflow_id: str, run_id: str | None = None
     ) -> list[HistoryEventTypeDef]:
-        """Every event of the run (the latest one unless `run_id`), oldest first."""
+        """Every event of the run (the latest one unless `run_id`), oldest first, with
+        offloaded payloads read back from the payload store."""
         run = run_id or self.latest_run_id(workflow_id)
-        return _outcome.read_history(self.swf, self.domain, workflow_id, run)
+        events = _outcome.read_history(self.swf, self.domain, workflow_id, run)
+        return resolve_events(events, self.payload_store, where="this pyflow.Client")
 
     def describe_execution(
         self, workflow_id: str, run_id: str | None = None, *, workflow: Workflow | None = None
     ) -> Outcome:
         """The execution as its history shows it now (status 'OPEN' while it runs), each
         task's state in `tasks`; see `pyflow.describe_execution`."""
-        return _outcome.get_outcome(self.swf, self.domain, workflow_id, run_id, workflow)
+        return _outcome.get_outcome(
+            self.swf, self.domain, workflow_id, run_id, workflow, self.payload_store
+        )
 
     describe = describe_execution
     """The name `describe_execution` had first; kept so existing callers work."""
@@ -189,7 +205,7 @@ class Client:
         """Wait until the execution closes and return its outcome (`OutcomeTimeoutError`
         after `timeout` seconds)."""
         return _outcome.wait_for_outcome(
-            self.swf, self.domain, workflow_id, run_id, workflow, timeout
+            self.swf, self.domain, workflow_id, run_id, workflow, timeout, self.payload_store
         )
 
     def list_executions(
@@ -224,6 +240,6 @@ def as_client(client: Client | SWFClient | None, domain: str | None) -> Client:
     """The `Client` for a call that was given a `pyflow.Client`, a boto3 client or neither."""
     if isinstance(client, Client):
         if domain is not None and domain != client.domain:
-            return Client(client.swf, domain=domain)
+            return Client(client.swf, domain=domain, payload_store=client.payload_store)
         return client
     return Client(client, domain=domain)

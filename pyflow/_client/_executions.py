@@ -11,6 +11,7 @@ from botocore.exceptions import ClientError
 
 from .._exceptions import ArgumentTypeError, InvalidArgumentError
 from .._logging import ExecutionLogger, runtime_log
+from .._payloads import PayloadStore
 from .._workflow._names import check_swf_name
 from .._workflow._payload import MAX_DATA, encode
 from ._faults import execution_error, fault_code, start_error
@@ -35,6 +36,7 @@ def start(
     workflow_id: str | None = None,
     tags: Sequence[str] | None = None,
     execution_timeout: int | None = None,
+    payload_store: PayloadStore | None = None,
 ) -> str:
     """Start an execution and return its workflow id; `pyflow.start_workflow` documents the
     arguments. Safe under botocore's retries: a generated id that SWF reports as already open
@@ -49,7 +51,7 @@ def start(
         "workflowType": {"name": workflow_name, "version": workflow_version},
     }
     if input is not None:
-        args["input"] = _encode_arg(input, "workflow input")
+        args["input"] = _encode_arg(input, "workflow input", payload_store)
     if task_list is not None:
         args["taskList"] = {"name": check_swf_name(task_list, "task_list")}
     if lambda_role is not None:
@@ -91,6 +93,7 @@ def signal(
     signal_name: str,
     input: Any = None,
     run_id: str | None = None,
+    payload_store: PayloadStore | None = None,
 ) -> None:
     """Send a signal to an open execution; `input` (any JSON value) becomes the SignalTask's
     output. Without `run_id` the signal goes to the execution's current open run."""
@@ -100,7 +103,7 @@ def signal(
         "signalName": check_swf_name(signal_name, "signal_name"),
         # JSON null when there is no input: it decodes to None just like a missing input,
         # and every SWF implementation accepts it (moto rejects a signal without input).
-        "input": _encode_arg(input, f"signal {signal_name!r} input"),
+        "input": _encode_arg(input, f"signal {signal_name!r} input", payload_store),
     }
     if run_id is not None:
         args["runId"] = run_id
@@ -158,11 +161,13 @@ def terminate(
     ExecutionLogger(runtime_log, workflow_id, run_id or "?").info("terminated: %s", reason)
 
 
-def _encode_arg(value: Any, what: str) -> str:
+def _encode_arg(value: Any, what: str, store: PayloadStore | None) -> str:
+    """`value` as JSON SWF takes: within its limit, or (with a store) offloaded beyond it."""
     try:
-        return encode(value, what=what, limit=MAX_DATA)
+        text = encode(value, what=what, limit=MAX_DATA if store is None else None)
     except (TypeError, ValueError) as exc:
         raise ArgumentTypeError(f"{what} must be a JSON value: {exc}") from exc
+    return text if store is None else store.offload(text)
 
 
 def _check_tags(tags: Sequence[str]) -> list[str]:

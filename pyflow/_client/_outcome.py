@@ -13,7 +13,9 @@ from botocore.exceptions import ClientError
 
 from .._decider import execution_state
 from .._exceptions import InvalidArgumentError, OutcomeTimeoutError, UnknownExecutionError
+from .._payloads import PayloadStore, resolve_events
 from .._workflow._definition import Workflow
+from .._workflow._payload import MAX_DATA
 from ._faults import execution_error, list_hint
 
 if TYPE_CHECKING:
@@ -65,10 +67,12 @@ def get_outcome(
     workflow_id: str,
     run_id: str | None = None,
     workflow: Workflow | None = None,
+    payload_store: PayloadStore | None = None,
 ) -> Outcome:
     """The execution's outcome now (status 'OPEN' while it runs). Without `run_id`, the open
     run with this workflow id, else the latest closed one. `tasks` holds what the history
-    shows; pass `workflow` (its definition) to add the tasks not started yet.
+    shows; pass `workflow` (its definition) to add the tasks not started yet. Offloaded
+    payloads are read back from `payload_store`.
 
     A run that continued as new is followed to the newest run of its chain: the outcome is
     that of the logical execution (`runs` lists the run ids followed)."""
@@ -79,7 +83,10 @@ def get_outcome(
     while (following := next_run(events)) is not None and following not in runs:
         runs.append(following)
         events = read_history(swf, domain, workflow_id, following)
-    outcome = outcome_from_history(workflow_id, runs[-1], events, workflow)
+    events = resolve_events(events, payload_store, where="reading the outcome")
+    outcome = outcome_from_history(
+        workflow_id, runs[-1], events, workflow, payload_limit=_limit(payload_store)
+    )
     return replace(outcome, runs=tuple(runs))
 
 
@@ -93,6 +100,12 @@ def next_run(events: list[HistoryEventTypeDef]) -> str | None:
     return run if isinstance(run, str) and run else None
 
 
+def _limit(store: PayloadStore | None) -> int | None:
+    """The payload limit the deciders work to: a client with a store expects them to have
+    one too, so a long input they are about to offload is not shown as a failure."""
+    return MAX_DATA if store is None else None
+
+
 def wait_for_outcome(
     swf: SWFClient,
     domain: str,
@@ -100,6 +113,7 @@ def wait_for_outcome(
     run_id: str | None = None,
     workflow: Workflow | None = None,
     timeout: float | None = None,
+    payload_store: PayloadStore | None = None,
     **polling: Any,
 ) -> Outcome:
     """Wait until the execution closes and return its outcome; OutcomeTimeoutError after
@@ -114,7 +128,7 @@ def wait_for_outcome(
     while True:
         left = None if deadline is None else max(0.0, deadline - time.monotonic())
         wait_closed(swf, domain, workflow_id, runs[-1], timeout=left, **polling)
-        outcome = get_outcome(swf, domain, workflow_id, runs[-1], workflow)
+        outcome = get_outcome(swf, domain, workflow_id, runs[-1], workflow, payload_store)
         runs.extend(outcome.runs[1:])
         if not outcome.is_open:  # else the chain went on: wait for its newest run
             return replace(outcome, runs=tuple(runs))
@@ -226,9 +240,14 @@ def outcome_from_history(
     run_id: str,
     events: list[HistoryEventTypeDef],
     workflow: Workflow | None,
+    *,
+    payload_limit: int | None = MAX_DATA,
 ) -> Outcome:
     state = execution_state(
-        workflow, events, execution={"workflowId": workflow_id, "runId": run_id}
+        workflow,
+        events,
+        execution={"workflowId": workflow_id, "runId": run_id},
+        payload_limit=payload_limit,
     )
     return Outcome(
         workflow_id=workflow_id,

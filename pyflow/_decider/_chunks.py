@@ -129,7 +129,7 @@ def chunk_text(history: History, rec: TaskRecord, state: MapState, position: int
     concurrency = min(mapping.max_concurrency or state.chunk, state.chunk)
     value = chunk_input(rec.task.name, span.start, concurrency, inputs)
     try:
-        return encode(value, what="the input", limit=MAX_DATA)
+        return encode(value, what="the input", limit=history.payload_limit)
     except PayloadTooLargeError as exc:
         reason = (
             f"task {rec.name!r}: the child execution for items {span.start}-{span.stop - 1} "

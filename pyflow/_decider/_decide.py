@@ -48,6 +48,7 @@ def replay(
     events: Sequence[HistoryEventTypeDef],
     execution: WorkflowExecutionTypeDef | None = None,
     domain: str | None = None,
+    payload_limit: int | None = MAX_DATA,
 ) -> History:
     """The history pass, with the parent's workflowId and runId used for child workflow ids
     and, with the domain, for the context tasks are given; without the definition
@@ -61,6 +62,7 @@ def replay(
     run_id = _text(execution.get("runId")) if execution else None
     history = History(graph, parent_id, run_id, discover=workflow is None)
     history.domain = domain
+    history.payload_limit = payload_limit
     if spec is not None:
         history.start_output = json.dumps(spec["inputs"], separators=(",", ":"))
     return history.replay(mapped)
@@ -83,16 +85,21 @@ def decide(
     *,
     execution: WorkflowExecutionTypeDef | None = None,
     domain: str | None = None,
+    payload_limit: int | None = MAX_DATA,
 ) -> list[DecisionTypeDef]:
     """The decisions for the next RespondDecisionTaskCompleted (at most 100).
 
     `execution` (workflowId, runId) and `domain` are what the decision task was polled for;
     they name child workflows and fill the context of tasks with `pass_context`.
+    `payload_limit` is the longest input or result a decision may carry; None when the
+    caller offloads longer ones to a payload store.
 
     Pure and deterministic; never raises: a definition or history it cannot handle becomes a
     FailWorkflowExecution decision with a reason that says what was wrong.
     """
-    return resume(None, workflow, events, execution=execution, domain=domain)[0]
+    return resume(
+        None, workflow, events, execution=execution, domain=domain, payload_limit=payload_limit
+    )[0]
 
 
 def resume(
@@ -102,6 +109,7 @@ def resume(
     *,
     execution: WorkflowExecutionTypeDef | None = None,
     domain: str | None = None,
+    payload_limit: int | None = MAX_DATA,
 ) -> tuple[list[DecisionTypeDef], History | None]:
     """`decide`, continuing the history pass of `prior` instead of starting from the first
     event, so a decider that kept the state of its last decision folds only the new events.
@@ -119,7 +127,7 @@ def resume(
         return [], None
     try:
         if prior is None:  # from the first event, which says whether this is a chunk run
-            history = replay(workflow, events, execution, domain)
+            history = replay(workflow, events, execution, domain, payload_limit)
         else:
             history = prior.replay(cast(Sequence[Mapping[str, Any]], events))
     except PyflowError as exc:

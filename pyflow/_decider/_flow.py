@@ -53,6 +53,8 @@ class Flow:
         """The execution's runId and workflowId, when known: retry jitter derives from them."""
         self.domain: str | None = None
         """The domain the decision task came from, for the context tasks ask for."""
+        self.payload_limit: int | None = MAX_DATA
+        """The longest input a decision may carry (None: a payload store takes longer ones)."""
         self._ended_queue: deque[TaskRecord] = deque()
         self._draining = False
 
@@ -280,14 +282,15 @@ class Flow:
                     return rec.output or "null"
                 wrapped = {"input": decode(rec.output), "context": self.context(rec)}
                 try:
-                    return encode(wrapped, what=f"task {rec.name!r} input", limit=MAX_DATA)
+                    what = f"task {rec.name!r} input"
+                    return encode(wrapped, what=what, limit=self.payload_limit)
                 except (TypeError, ValueError, PayloadTooLargeError) as exc:
                     self.fail_now(rec, TaskError(f"task {rec.name!r}: {exc}"), event)
                     return None
         context = self.context(rec) if task.pass_context else None
         try:
             values = self.dependency_values(rec, fresh=task.transform_input is not None)
-            return encode_input(task, values, context=context)
+            return encode_input(task, values, context=context, limit=self.payload_limit)
         except TaskInputError as exc:
             self.fail_now(rec, TaskError(str(exc), exc.details), event)
             return None
@@ -310,7 +313,9 @@ class Flow:
         try:
             values = self.dependency_values(rec, fresh=task.transform_input is not None)
             callback["input"] = build_input(task, values)
-            return encode(callback, what=f"task {rec.name!r} notifier input", limit=MAX_DATA)
+            return encode(
+                callback, what=f"task {rec.name!r} notifier input", limit=self.payload_limit
+            )
         except TaskInputError as exc:
             self.fail_now(rec, TaskError(str(exc), exc.details), event)
         except (TypeError, ValueError, PayloadTooLargeError) as exc:

@@ -106,7 +106,8 @@ class Planner:
         if history.open_activities or history.open_lambdas or history.open_children:
             return self.decisions
         text = _carry.carry_text(history)
-        if len(text) > MAX_DATA:
+        limit = history.payload_limit
+        if limit is not None and len(text) > limit:
             reason = (
                 f"the state this run must carry to the next ({len(text):,} characters) is "
                 f"more than SWF's {MAX_DATA:,} per input; configure a payload store "
@@ -244,7 +245,7 @@ class Planner:
         history = self.history
         result = workflow_output(_definition(history), self.outputs)
         try:
-            text = encode(result, what="the workflow result", limit=MAX_DATA)
+            text = encode(result, what="the workflow result", limit=history.payload_limit)
         except PayloadTooLargeError as exc:
             return _close.fail(
                 history,

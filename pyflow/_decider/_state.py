@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from .._workflow._definition import Workflow
-from .._workflow._payload import decode
+from .._workflow._payload import MAX_DATA, decode
 from .._workflow._tasks import TaskKind
 from ._decide import replay
 from ._discovery import describe
@@ -111,10 +111,12 @@ def execution_state(
     events: Sequence[HistoryEventTypeDef],
     *,
     execution: WorkflowExecutionTypeDef | None = None,
+    payload_limit: int | None = MAX_DATA,
 ) -> ExecutionState:
     """The state of the execution whose history is `events`; `workflow` None when the
-    definition is not at hand (never raises then: an odd history gives what it can)."""
-    history = replay(workflow, events, execution)
+    definition is not at hand (never raises then: an odd history gives what it can).
+    `payload_limit` as for `decide`: None when the deciders have a payload store."""
+    history = replay(workflow, events, execution, payload_limit=payload_limit)
     if workflow is not None and history.close_status is None and history.problem is None:
         history.settle(history.last_event)
     status: ExecutionStatus = history.close_status or "OPEN"  # type: ignore[assignment]

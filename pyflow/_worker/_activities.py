@@ -4,7 +4,9 @@ The contract with SWF (and so with workers and deciders in any language) is JSON
 the task's `input` is JSON text (non-JSON text is passed as a plain string); the function's
 return value is sent JSON-encoded as the `result`; an exception is reported with
 RespondActivityTaskFailed, `reason` = the exception's type name (at most 256 characters) and
-`details` = its message and traceback (at most 32,768 characters).
+`details` = its message and traceback (at most 32,768 characters). With a payload store, an
+input that is a payload reference (see `pyflow._payloads._reference`) is read from the store
+first, and a result longer than the store's threshold is written there and sent as one.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from .._client._client import Client, as_client
 from .._client._faults import fault_code
 from .._exceptions import ActivityCanceledError, PyflowError
 from .._logging import ExecutionLogger, for_execution, worker_log
+from .._payloads import PayloadStore, offload, resolve
 from .._workflow._activity import Activity
 from .._workflow._catalog import TypeKey, activity_map
 from .._workflow._names import check_swf_name
@@ -105,6 +108,7 @@ def poll_for_activities(
     client: Client | SWFClient | None = None,
     should_stop: Callable[[], bool] | None = None,
     concurrency: int = 1,
+    payload_store: PayloadStore | None = None,
 ) -> None:
     """Run `@pyflow.activity` functions for the tasks on `task_list`.
 
@@ -113,7 +117,8 @@ def poll_for_activities(
     poll, heartbeats and cancellation (and `num_iterations` polls each); identities get a
     '#<n>' suffix. SIGINT/SIGTERM finish the activities in hand, then stop; `should_stop()` is
     checked before every poll. A task of an activity type not given here is failed with
-    reason 'UnknownActivityType' (it cannot be handed back).
+    reason 'UnknownActivityType' (it cannot be handed back). `payload_store` reads inputs
+    and holds results beyond SWF's 32,768 characters (see `poll_for_executions`).
     """
     check_swf_name(domain, "domain")
     check_swf_name(task_list, "task_list")
@@ -125,7 +130,8 @@ def poll_for_activities(
     def make(number: int) -> Callable[[StopControl], bool]:
         who = name if concurrency == 1 else f"{name}#{number}"[:256]
         worker = _Worker(
-            activities=served, domain=domain, task_list=task_list, identity=who, client=swf
+            activities=served, domain=domain, task_list=task_list, identity=who, client=swf,
+            payload_store=payload_store,
         )
         return worker.iterate
 
@@ -144,8 +150,10 @@ class _Worker:
         task_list: str,
         identity: str,
         client: SWFClient,
+        payload_store: PayloadStore | None = None,
     ) -> None:
         self.activities = activities
+        self.payload_store = payload_store
         self.domain = domain
         self.task_list = task_list
         self.identity = identity
@@ -199,8 +207,14 @@ class _Worker:
 
     def _execute(self, activity: Activity, task: ActivityTaskTypeDef, log: ExecutionLogger) -> None:
         try:
-            result = _call(activity, decode(task.get("input")))
-            text = encode(result, what=f"activity {activity.name!r} result", limit=MAX_DATA)
+            store = self.payload_store
+            given = task.get("input")
+            if given is not None:
+                given = resolve(given, store, where=f"activity {activity.name!r}")
+            result = _call(activity, decode(given))
+            limit = MAX_DATA if store is None else None
+            text = encode(result, what=f"activity {activity.name!r} result", limit=limit)
+            text = offload(text, store)
         except ActivityCanceledError as exc:
             log.info("activity %s canceled", task["activityId"])
             self._respond(log, "canceled", task, details=str(exc))

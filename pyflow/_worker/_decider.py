@@ -21,7 +21,9 @@ from .._client._client import Client, as_client
 from .._client._faults import fault_code
 from .._client._register import DEFAULT_DECIDER_TASK_LIST
 from .._decider._decide import resume
+from .._exceptions import PayloadStoreError
 from .._logging import ExecutionLogger, decider_log, for_execution
+from .._payloads import DeciderPayloads, PayloadStore
 from .._workflow._catalog import TypeKey, workflow_closure
 from .._workflow._definition import Workflow
 from .._workflow._names import check_swf_name
@@ -80,6 +82,7 @@ def poll_for_executions(
     identity: str | None = None,
     client: Client | SWFClient | None = None,
     should_stop: Callable[[], bool] | None = None,
+    payload_store: PayloadStore | None = None,
 ) -> DeciderStats:
     """Decide executions of `workflows` (and their pyflow children) on `task_list`.
 
@@ -92,6 +95,10 @@ def poll_for_executions(
     checked before every poll, returns True. A decision task of a type not served here is left
     untouched: SWF times it out after its decision timeout and schedules it again, so a decider
     that serves the type picks it up (run one decider per task list with all its types).
+
+    `payload_store` (`pyflow.S3PayloadStore`, ...) holds inputs and results longer than its
+    threshold; without one, a task input or workflow result over SWF's 32,768 characters
+    fails the task or the execution.
     """
     check_swf_name(domain, "domain")
     check_swf_name(task_list, "task_list")
@@ -101,6 +108,7 @@ def poll_for_executions(
         task_list=task_list,
         identity=identity or default_identity(),
         client=as_client(client, domain).swf,
+        payloads=DeciderPayloads(payload_store),
     )
     run_loop(loop.iterate, num_iterations=num_iterations, should_stop=should_stop)
     return loop.stats
@@ -128,9 +136,11 @@ class _DeciderLoop:
         task_list: str,
         identity: str,
         client: SWFClient,
+        payloads: DeciderPayloads | None = None,
         cache: HistoryCache = SHARED,
     ) -> None:
         self.catalog = catalog
+        self.payloads = payloads or DeciderPayloads(None)
         self.domain = domain
         self.task_list = task_list
         self.identity = identity
@@ -247,7 +257,16 @@ class _DeciderLoop:
                 ", ".join(f"{n} {v}" for n, v in self.catalog) or "nothing",
             )
             return
-        decisions = self._decide(workflow, polled, log)
+        try:  # the pure decider sees whole payloads; SWF sees references to long ones
+            polled.events = self.payloads.resolve(polled.events)
+            decisions = self.payloads.offload(self._decide(workflow, polled, log))
+        except PayloadStoreError as exc:
+            self.stats.errors += 1
+            if not exc.missing:  # SWF times the task out and hands it out again
+                log.error("leaving the decision task: %s", exc)
+                return
+            log.error("failing the execution: %s", exc)
+            decisions = [fail_decision(exc)]
         self._respond(task, decisions, log)
 
     def _decide(
@@ -262,6 +281,7 @@ class _DeciderLoop:
                 polled.events,
                 execution=task["workflowExecution"],
                 domain=self.domain,
+                payload_limit=self.payloads.limit,
             )
         except Exception as exc:  # a decider bug must fail one execution, not the loop
             self.stats.errors += 1

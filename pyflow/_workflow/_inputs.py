@@ -53,10 +53,15 @@ def build_input(task: Task, outputs: Mapping[str, Any]) -> Any:
 
 
 def encode_input(
-    task: Task, outputs: Mapping[str, Any], *, context: Mapping[str, Any] | None = None
+    task: Task,
+    outputs: Mapping[str, Any],
+    *,
+    context: Mapping[str, Any] | None = None,
+    limit: int | None = MAX_DATA,
 ) -> str:
-    """The JSON text sent to `task`, within SWF's size limit; with `context` (a task with
-    `pass_context`), {'input': <the input>, 'context': context}.
+    """The JSON text sent to `task`, within `limit` (SWF's, unless a payload store takes
+    longer inputs); with `context` (a task with `pass_context`), {'input': <the input>,
+    'context': context}.
 
     Raises TaskInputError if the input is not JSON or too large; both are permanent.
     """
@@ -64,7 +69,7 @@ def encode_input(
     if context is not None:
         value = {"input": value, "context": dict(context)}
     try:
-        return encode(value, what=f"task {task.name!r} input", limit=MAX_DATA)
+        return encode(value, what=f"task {task.name!r} input", limit=limit)
     except (TypeError, ValueError) as exc:
         raise TaskInputError(
             f"task {task.name!r}: input is not JSON-serialisable ({exc})", task_name=task.name

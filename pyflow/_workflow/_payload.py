@@ -12,6 +12,12 @@ MAX_DATA = 32_768
 MAX_REASON = 256
 """SWF's limit for a failure reason (characters)."""
 TRUNCATION_MARKER = "...[truncated by pyflow]"
+STORE_HINT = (
+    "set a payload store to pass larger ones (payload_store=pyflow.S3PayloadStore(bucket, "
+    "prefix), or PYFLOW_PAYLOAD_BUCKET)"
+)
+"""How to get past SWF's limit, for every message about an oversize payload; short, because
+it ends up in failure reasons (256 characters)."""
 
 
 def decode(text: object) -> Any:
@@ -28,16 +34,18 @@ def decode(text: object) -> Any:
         return text
 
 
-def encode(value: Any, *, what: str = "payload", limit: int = MAX_DATA) -> str:
-    """Encode `value` as JSON, raising if it is not JSON or longer than SWF accepts.
+def encode(value: Any, *, what: str = "payload", limit: int | None = MAX_DATA) -> str:
+    """Encode `value` as JSON, raising if it is not JSON or longer than `limit` (None: no
+    limit, for a caller with a payload store that offloads what SWF cannot carry).
 
     Raises TypeError/ValueError from `json` for values that are not JSON-serialisable, and
     PayloadTooLargeError for oversize results.
     """
     text = dumps(value)
-    if len(text) > limit:
+    if limit is not None and len(text) > limit:
         raise PayloadTooLargeError(
-            f"{what} is {len(text)} characters of JSON; SWF accepts at most {limit}",
+            f"{what} is {len(text)} characters of JSON; SWF accepts at most {limit}: "
+            f"{STORE_HINT}",
             size=len(text),
             limit=limit,
         )

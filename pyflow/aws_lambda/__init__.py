@@ -1,11 +1,13 @@
 """What the decider Lambda needs, so its handler is decorators plus one call: configuration from
 the environment, cold-start loading and registration of the workflows, the deadline-bounded
-decider loop, and the counters it publishes as metrics.
+decider loop, and the counters it publishes as metrics. And, for Lambda task handlers,
+`with_payload_store`: payloads beyond SWF's 32,768 characters in and out.
 
 Powertools stays in the handler (the core library depends on boto3 only): the objects it passes
 in are used through the small protocols below.
 """
 
+from .._payloads import with_payload_store
 from ._decider import (
     METRICS,
     PENDING_METRIC,
@@ -24,4 +26,5 @@ __all__ = [
     "DeciderConfig",
     "MetricsSink",
     "TraceSink",
+    "with_payload_store",
 ]

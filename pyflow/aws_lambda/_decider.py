@@ -18,6 +18,8 @@ from typing import Any, Protocol
 from .._client import Client
 from .._exceptions import ConfigurationError
 from .._loading import load_workflows
+from .._payloads import PayloadStore, S3PayloadStore
+from .._payloads._s3 import DEFAULT_PREFIX
 from .._worker import DeciderStats, poll_for_executions
 from .._workflow import Workflow
 
@@ -70,11 +72,17 @@ class DeciderConfig:
     iterations: int | None = None
     """Most polls per invocation; None: the deadline alone stops it, so a busy decider
     decides for the whole invocation rather than a fixed number of tasks."""
+    payload_bucket: str | None = None
+    """The S3 bucket of the payload store (None: no store; payloads over 32,768 characters
+    fail their task)."""
+    payload_prefix: str = DEFAULT_PREFIX
+    """The key prefix of the payload store's objects in `payload_bucket`."""
 
     @classmethod
     def from_environment(cls) -> DeciderConfig:
         """PYFLOW_DOMAIN and PYFLOW_TASK_LIST (required), PYFLOW_LAMBDA_ROLE,
-        PYFLOW_WORKFLOWS (default `workflows`), PYFLOW_ITERATIONS (optional upper bound)."""
+        PYFLOW_WORKFLOWS (default `workflows`), PYFLOW_ITERATIONS (optional upper bound),
+        PYFLOW_PAYLOAD_BUCKET and PYFLOW_PAYLOAD_PREFIX (the payload store, optional)."""
         missing = [n for n in ("PYFLOW_DOMAIN", "PYFLOW_TASK_LIST") if not os.environ.get(n)]
         if missing:
             raise ConfigurationError(
@@ -92,6 +100,8 @@ class DeciderConfig:
             lambda_role=os.environ.get("PYFLOW_LAMBDA_ROLE") or None,
             package=os.environ.get("PYFLOW_WORKFLOWS", "workflows"),
             iterations=int(text) if text else None,
+            payload_bucket=os.environ.get("PYFLOW_PAYLOAD_BUCKET") or None,
+            payload_prefix=os.environ.get("PYFLOW_PAYLOAD_PREFIX", DEFAULT_PREFIX),
         )
 
 
@@ -101,6 +111,8 @@ class Decider:
 
     def __init__(self) -> None:
         self.workflows: list[Workflow] | None = None
+        self.payload_store: PayloadStore | None = None
+        """Kept across invocations, with its cache of payloads already read."""
 
     def invoke(
         self,
@@ -146,7 +158,19 @@ class Decider:
             identity=f"pyflow-decider:{context.aws_request_id}",
             client=client,
             should_stop=lambda: context.get_remaining_time_in_millis() < POLL_MARGIN_MS,
+            payload_store=self._payload_store(config),
         )
+
+    def _payload_store(self, config: DeciderConfig) -> PayloadStore | None:
+        if config.payload_bucket is None:
+            return None
+        store = self.payload_store
+        if not (isinstance(store, S3PayloadStore) and store.bucket == config.payload_bucket
+                and store.prefix == config.payload_prefix):
+            store = self.payload_store = S3PayloadStore(
+                config.payload_bucket, config.payload_prefix
+            )
+        return store
 
     def _registered(self, config: DeciderConfig, client: Client) -> list[Workflow]:
         if self.workflows is None:

@@ -14,10 +14,11 @@ from rich.text import Text
 from .._decider import execution_state
 from .._decider._events import attributes
 from .._workflow._definition import Workflow
+from .._workflow._payload import MAX_DATA
 from . import _render as r
 from ._errors import CliError
 from ._loading import all_workflows, load_workflows
-from ._options import aws_options, json_option, options, run_id_option
+from ._options import aws_options, json_option, options, payload_options, run_id_option
 from ._reading import read_history
 from ._timeline import ENDED, TaskRow, gantt, mermaid_gantt, rows_from_states
 
@@ -77,12 +78,14 @@ def _gather(
     run, events = read_history(workflow_id, run_id)
     execution: WorkflowExecutionTypeDef = {"workflowId": workflow_id, "runId": run}
     known = definition if isinstance(definition, Workflow) else None
-    state = execution_state(known, events, execution=execution)
+    # With a store, the deciders offload long inputs: not a failure to show.
+    limit = None if options().payload_store() is not None else MAX_DATA
+    state = execution_state(known, events, execution=execution, payload_limit=limit)
     wf_type = state.workflow_type or {"name": "?", "version": "?"}
     if not isinstance(definition, Workflow):
         found = find_definition(definition, wf_type["name"], wf_type["version"])
         if found is not None:  # read again for the tasks not started yet
-            state = execution_state(found, events, execution=execution)
+            state = execution_state(found, events, execution=execution, payload_limit=limit)
     # "Now" for an open execution: a virtual-time engine's clock may be ahead of this one.
     latest = events[-1].get("eventTimestamp") if events else None
     now = datetime.now(UTC)
@@ -346,6 +349,7 @@ class _Watcher:
 )
 @json_option
 @aws_options
+@payload_options
 def describe(
     workflow_id: str,
     run_id: str | None,

@@ -18,7 +18,7 @@ from ._describe import definition_in, definitions_option, show_outcome
 from ._errors import CliError
 from ._history import event_rows
 from ._loading import load_workflow, load_workflows
-from ._options import aws_options, json_option, options, run_id_option
+from ._options import aws_options, json_option, options, payload_options, run_id_option
 from ._reading import execution_info, explain_unknown, read_history
 from ._values import parse_payload
 
@@ -52,6 +52,7 @@ MAX_TAGS = 5
 )
 @json_option
 @aws_options
+@payload_options
 def start(
     workflow: str,
     input_text: str | None,
@@ -145,6 +146,7 @@ def _load_definition(workflow: str) -> Any:
 )
 @json_option
 @aws_options
+@payload_options
 def signal(
     workflow_id: str | None,
     signal_name: str | None,
@@ -281,6 +283,7 @@ def terminate(
 @click.option("--full", is_flag=True, help="Show payloads whole instead of cut to one line.")
 @json_option
 @aws_options
+@payload_options
 def history(workflow_id: str, run_id: str | None, full: bool, as_json: bool) -> None:
     """Print an execution's history events, one readable line each."""
     run, events = read_history(workflow_id, run_id)

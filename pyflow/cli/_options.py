@@ -1,5 +1,6 @@
 """The connection options every command shares (--domain, --endpoint-url, --region,
---profile) and the SWF client built from them by the library's one factory.
+--profile) and the SWF client built from them by the library's one factory; and the payload
+store options of the commands that write or read payloads.
 
 The endpoint comes from --endpoint-url, else AWS_ENDPOINT_URL_SWF / AWS_ENDPOINT_URL (as boto3
 reads them), else AWS. A loopback endpoint (`pyflow local serve`) needs no AWS account.
@@ -17,6 +18,8 @@ import click
 from .. import _client
 from .._client import Client, swf_client
 from .._exceptions import ConfigurationError
+from .._payloads import LocalPayloadStore, PayloadStore, S3PayloadStore, store_from_environment
+from .._payloads._s3 import DEFAULT_PREFIX
 from ._errors import CliError
 
 if TYPE_CHECKING:
@@ -42,7 +45,11 @@ class AwsOptions:
     endpoint_url: str | None = None
     region: str | None = None
     profile: str | None = None
+    payload_bucket: str | None = None
+    payload_prefix: str | None = None
+    payload_dir: str | None = None
     _client: SWFClient | None = field(default=None, repr=False)
+    _payloads: list[PayloadStore | None] = field(default_factory=list, repr=False)
 
     @property
     def resolved_endpoint(self) -> str | None:
@@ -63,7 +70,29 @@ class AwsOptions:
 
     def pyflow(self) -> Client:
         """The `pyflow.Client` every command's SWF calls go through."""
-        return Client(self.client(), domain=self.domain)
+        return Client(self.client(), domain=self.domain, payload_store=self.payload_store())
+
+    def payload_store(self) -> PayloadStore | None:
+        """The store --payload-bucket or --payload-dir name (else the environment's), made
+        once per command so its cache serves every read."""
+        if not self._payloads:
+            self._payloads.append(self._make_payload_store())
+        return self._payloads[0]
+
+    def _make_payload_store(self) -> PayloadStore | None:
+        if self.payload_bucket and self.payload_dir:
+            raise CliError(
+                "--payload-bucket and --payload-dir both name a payload store",
+                "give one: the bucket on AWS, the directory for `pyflow local serve`",
+            )
+        if self.payload_bucket:
+            return S3PayloadStore(self.payload_bucket, self.payload_prefix or DEFAULT_PREFIX)
+        if self.payload_dir:
+            return LocalPayloadStore(self.payload_dir)
+        try:
+            return store_from_environment()
+        except ConfigurationError as exc:
+            raise CliError(str(exc), exc.hint) from exc
 
 
 def make_client(opts: AwsOptions) -> SWFClient:
@@ -123,6 +152,31 @@ def aws_options(func: F) -> F:
             expose_value=False,
             callback=_store("profile"),
             help="AWS named profile (default: AWS_PROFILE).",
+        ),
+    ]
+    for decorate in reversed(decorators):
+        func = decorate(func)
+    return func
+
+
+def payload_options(func: F) -> F:
+    """Add --payload-bucket, --payload-prefix and --payload-dir: where payloads beyond SWF's
+    32,768 characters are kept (read them with `options().payload_store()`)."""
+    decorators = [
+        click.option(
+            "--payload-bucket", metavar="BUCKET", envvar="PYFLOW_PAYLOAD_BUCKET",
+            show_envvar=True, expose_value=False, callback=_store("payload_bucket"),
+            help="S3 bucket of the payload store (payloads over 32,000 characters).",
+        ),
+        click.option(
+            "--payload-prefix", metavar="PREFIX", envvar="PYFLOW_PAYLOAD_PREFIX",
+            show_envvar=True, expose_value=False, callback=_store("payload_prefix"),
+            help=f"Key prefix in the payload bucket (default: {DEFAULT_PREFIX}).",
+        ),
+        click.option(
+            "--payload-dir", metavar="DIR", envvar="PYFLOW_PAYLOAD_DIR", show_envvar=True,
+            expose_value=False, callback=_store("payload_dir"),
+            help="Directory payload store, shared with `pyflow local serve --payload-dir`.",
         ),
     ]
     for decorate in reversed(decorators):

@@ -11,7 +11,7 @@ from .._worker import poll_for_activities, poll_for_executions
 from . import _render as r
 from ._errors import CliError
 from ._loading import lambda_functions, load_activities, load_workflows
-from ._options import aws_options, json_option, options
+from ._options import aws_options, json_option, options, payload_options
 
 DEFAULT_TASK_LIST = DEFAULT_DECIDER_TASK_LIST
 """The decider task list of the CDK stack, so CLI deciders and the deployed one agree."""
@@ -161,6 +161,7 @@ def _registered_item(
 @click.option("--register", "do_register", is_flag=True, help="Register domain and types first.")
 @json_option
 @aws_options
+@payload_options
 def decider(
     target: str,
     task_list: str | None,
@@ -194,6 +195,7 @@ def decider(
         num_iterations=iterations,
         identity=identity,
         client=opts.client(),
+        payload_store=opts.payload_store(),
     )
     if stats.errors and not (stats.decision_tasks or stats.empty_polls):
         raise CliError(
@@ -230,6 +232,7 @@ def decider(
     help="Activities run at once (one poller thread each).",
 )
 @aws_options
+@payload_options
 def worker(
     target: str,
     task_list: str | None,
@@ -265,6 +268,7 @@ def worker(
         identity=identity,
         client=opts.client(),
         concurrency=concurrency,
+        payload_store=opts.payload_store(),
     )
     click.echo("worker stopped", err=True)
 

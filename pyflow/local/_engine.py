@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .._exceptions import ArgumentTypeError, InvalidArgumentError
+from .._payloads import LocalPayloadStore, PayloadStore
 from . import _children, _ops_executions, _ops_registry, _ops_tasks, _ops_visibility  # noqa: F401
 from ._core import Core
 from ._durable import Durable
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
     from mypy_boto3_swf import SWFClient
 
 log = logging.getLogger("pyflow.local")
+DEFAULT_PAYLOADS: Any = object()
+"""`payload_store`'s default: in memory, or for a durable engine a directory beside its file."""
 
 
 @dataclass(frozen=True)
@@ -56,18 +59,28 @@ class LocalSWF:
     `path` makes the engine durable: every change is written to that SQLite file before the
     call that made it is answered, and a new engine on the same file carries on where the
     last one stopped (see `_restore`); a second engine on a file in use is refused.
+    `payload_store` takes Lambda results longer than its threshold and resolves references
+    in Lambda events (as `pyflow.aws_lambda.with_payload_store` does on AWS): a store, a
+    directory for a `LocalPayloadStore`, or None for none (results over 32,768 characters
+    fail, as on SWF without a store). By default payloads are kept in memory, or, for a
+    durable engine, in the directory `<path>.payloads` so they outlive it too. Pollers and
+    clients of the engine get the same store from `payload_store`.
     """
 
     def __init__(self, virtual_time: bool = False, poll_timeout: float = 60.0, *,
                  idle_grace: float = 2.0, lambda_workers: int = 16,
-                 path: str | os.PathLike[str] | None = None) -> None:
+                 path: str | os.PathLike[str] | None = None,
+                 payload_store: PayloadStore | str | os.PathLike[str] | None = DEFAULT_PAYLOADS,
+                 ) -> None:
         self._core = Core(virtual_time=virtual_time, poll_timeout=poll_timeout,
                           idle_grace=idle_grace)
         self._core.on_close = _children.on_close
         self._lambdas = LambdaRunner(self._core, lambda_workers)
+        self._lambdas.payload_store = None
         self._durable: Durable | None = None
         if path is not None:
-            self._open(path)
+            self._open(path)  # first: a bad path is the database's error, not the store's
+        self._lambdas.payload_store = _payload_store(payload_store, path)
         self._ticker = Ticker(self._core, self._lambdas)
         self._ticker.start()
         self._requests = 0
@@ -96,6 +109,11 @@ class LocalSWF:
     def path(self) -> str | None:
         """The database file of a durable engine (`LocalSWF(path=...)`), else None."""
         return None if self._durable is None else str(self._durable.store.path)
+
+    @property
+    def payload_store(self) -> PayloadStore | None:
+        """The store the engine's Lambda tasks use, for the pollers and clients around it."""
+        return self._lambdas.payload_store
 
     @property
     def virtual_time(self) -> bool:
@@ -233,6 +251,18 @@ class LocalSWF:
 
 
 _POLLS = frozenset({"PollForDecisionTask", "PollForActivityTask"})
+
+
+def _payload_store(given: Any, path: str | os.PathLike[str] | None) -> PayloadStore | None:
+    if given is DEFAULT_PAYLOADS:
+        return LocalPayloadStore(None if path is None else f"{os.fspath(path)}.payloads")
+    if given is None or isinstance(given, PayloadStore):
+        return given
+    if isinstance(given, str | os.PathLike):
+        return LocalPayloadStore(given)
+    raise ArgumentTypeError(
+        f"payload_store must be a pyflow payload store, a directory or None, not {given!r}"
+    )
 
 
 def _error_body(error_type: str, message: str) -> bytes:

@@ -1,5 +1,6 @@
 """Lambda tasks run locally: handlers mapped to function names run on a worker pool with a
-Lambda-like context; their outcome becomes LambdaFunctionCompleted/Failed/TimedOut."""
+Lambda-like context; their outcome becomes LambdaFunctionCompleted/Failed/TimedOut. With a
+payload store, each handler runs as `pyflow.aws_lambda.with_payload_store` would run it."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from .._payloads import PayloadStore, call_with_payloads
+from .._workflow._payload import STORE_HINT
 from ._core import Core
 from ._model import JSON, Execution, LambdaRec
 
@@ -89,6 +92,9 @@ class LambdaRunner:
         self._deadlines: list[tuple[float, int, LambdaRec]] = []
         self._seq = itertools.count()
         self._to_resume: list[LambdaRec] = []
+        self.payload_store: PayloadStore | None = None
+        """Resolves references in events and takes long results, as on AWS a handler
+        wrapped with `with_payload_store` would."""
         core.start_lambda = self.start
 
     def _known(self) -> str:
@@ -152,6 +158,10 @@ class LambdaRunner:
 
     def _invoke(self, rec: LambdaRec, handler: Handler) -> None:
         context = LambdaContext(_bare_name(rec.name), rec.request_id, rec.real_deadline)
+        store = self.payload_store
+        if store is not None:
+            plain = handler
+            handler = lambda event, ctx: call_with_payloads(plain, event, ctx, store)  # noqa: E731
         outcome = run_handler(handler, rec.input, context)
         with self.core.lock, self.core.instant():
             self._record(rec, *outcome)
@@ -212,7 +222,7 @@ def run_handler(handler: Handler, payload: str | None, context: LambdaContext) -
                        reason="UnhandledError")
     if len(body) > MAX_RESULT:
         message = (f"Lambda function result is {len(body)} characters of JSON; SWF accepts "
-                   f"at most {MAX_RESULT}")
+                   f"at most {MAX_RESULT}: {STORE_HINT}")
         return _failed("ResultTooLarge", message, [], reason=f"ResultTooLarge: {message}")
     return "LambdaFunctionCompleted", {"result": body}
 

@@ -21,6 +21,7 @@ from .._worker import poll_for_activities, poll_for_executions
 from .._workflow import Activity, ActivityTask, Workflow
 from .._workflow._catalog import activity_map, decider_task_lists, workflow_closure
 from ..local import LocalSWF
+from ..local._engine import DEFAULT_PAYLOADS
 
 if TYPE_CHECKING:
     from mypy_boto3_swf import SWFClient
@@ -42,7 +43,8 @@ class LocalEnvironment:
     `lambdas` maps Lambda function names to `handler(event, context)`; `activities` are
     `@pyflow.activity` functions, run by worker threads on their task lists. Timers run on
     virtual time unless `virtual_time=False`. `client` is a `pyflow.Client` bound to the
-    engine, for anything else a test wants to do.
+    engine, for anything else a test wants to do. `payload_store` is the engine's (see
+    `LocalSWF`: in memory by default; None for none), used by the pollers and `client` too.
     """
 
     def __init__(
@@ -53,13 +55,16 @@ class LocalEnvironment:
         activities: Iterable[Activity] = (),
         virtual_time: bool = True,
         domain: str = LOCAL_DOMAIN,
+        payload_store: Any = DEFAULT_PAYLOADS,
     ) -> None:
         self.workflows = list(workflow_closure(workflows).values())
         self.activities = list(activity_map(activities).values())
-        self.engine = LocalSWF(virtual_time=virtual_time)
+        self.engine = LocalSWF(virtual_time=virtual_time, payload_store=payload_store)
         for name, handler in (lambdas or {}).items():
             self.engine.add_lambda(name, handler)
-        self.client = Client(self.engine.client(), domain=domain)
+        self.client = Client(
+            self.engine.client(), domain=domain, payload_store=self.engine.payload_store
+        )
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
         self._failures: list[BaseException] = []
@@ -117,7 +122,7 @@ class LocalEnvironment:
 
         return wait_for_outcome(
             self.client.swf, self.client.domain, workflow_id, run, workflow, timeout,
-            min_interval=0.002, max_interval=0.05, on_poll=poll,
+            self.client.payload_store, min_interval=0.002, max_interval=0.05, on_poll=poll,
         )
 
     def raise_failure(self) -> None:
@@ -156,7 +161,7 @@ class LocalEnvironment:
                 f"pyflow-decider-{task_list}",
                 lambda c, tl=task_list: poll_for_executions(  # type: ignore[misc]
                     workflows, domain=domain, task_list=tl, client=c,
-                    should_stop=self._stopping.is_set,
+                    should_stop=self._stopping.is_set, payload_store=self.engine.payload_store,
                 ),
             )
 
@@ -176,5 +181,6 @@ class LocalEnvironment:
                     lambda c, tl=task_list: poll_for_activities(  # type: ignore[misc]
                         activities, domain=domain, task_list=tl, client=c,
                         should_stop=self._stopping.is_set,
+                        payload_store=self.engine.payload_store,
                     ),
                 )

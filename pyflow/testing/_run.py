@@ -17,6 +17,7 @@ from .._workflow._activity import Activity
 from .._workflow._catalog import activity_map, workflow_closure
 from .._workflow._definition import Workflow
 from .._workflow._tasks import ActivityTask, LambdaTask, WorkflowTask
+from ..local._engine import DEFAULT_PAYLOADS
 from ._environment import LOCAL_DOMAIN, LocalEnvironment
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ def run(
     on_task: Callable[[TaskState], None] | None = None,
     signals: Mapping[str, Any] | None = None,
     workflow_id: str | None = None,
+    payload_store: Any = DEFAULT_PAYLOADS,
 ) -> RunOutcome:
     """Run one execution of `workflow` with `input` on a private embedded engine.
 
@@ -51,13 +53,15 @@ def run(
     skip to the execution timeout). `signals` ({signal name: input}) are sent right after the
     start; each completes every SignalTask of that name once its dependencies are done.
     `on_task(task_state)` is called from this thread each time a top-level task is seen in a
-    new state (for progress displays).
+    new state (for progress displays). `payload_store` holds payloads beyond SWF's 32,768
+    characters (in memory unless given; None: none, so they fail as on SWF without one).
     """
     workflows = workflow_closure(workflow)
     served = activity_map(activities or [])
     _check_runnable(list(workflows.values()), dict(lambdas or {}), served)
     environment = LocalEnvironment(
-        workflow, lambdas=lambdas, activities=served.values(), virtual_time=virtual_time
+        workflow, lambdas=lambdas, activities=served.values(), virtual_time=virtual_time,
+        payload_store=payload_store,
     )
     with environment as env:
         started_id = env.start(workflow, input, workflow_id=workflow_id)
@@ -65,6 +69,7 @@ def run(
         for signal_name, signal_input in (signals or {}).items():
             env.client.signal(started_id, signal_name, signal_input, run_id=run_id)
         progress = _Progress(env.client.swf, workflow, started_id, run_id, on_task)
+        progress.payload_store = env.engine.payload_store
         outcome = _wait(env, workflow, started_id, run_id, timeout, progress)
         progress.report(outcome.tasks)
     return RunOutcome(**{f: getattr(outcome, f) for f in Outcome.__dataclass_fields__})
@@ -141,13 +146,16 @@ class _Progress:
         self.workflow_id, self.run_id = workflow_id, run_id
         self.on_task = on_task
         self.seen: dict[str, tuple[str, int]] = {}
+        self.payload_store: Any = None
+        """The engine's payload store, for reading offloaded payloads back."""
 
     def poll(self) -> None:
         if self.on_task is None:
             return
         # From the newest run read so far: a run that continued as new leads to the next.
         outcome = get_outcome(
-            self.client, LOCAL_DOMAIN, self.workflow_id, self.run_id, self.workflow
+            self.client, LOCAL_DOMAIN, self.workflow_id, self.run_id, self.workflow,
+            self.payload_store,
         )
         self.run_id = outcome.run_id
         self.report(outcome.tasks)

@@ -16,7 +16,9 @@ from tests.support.swf import Env, check_engine_fidelity, output_problems
 def engine() -> Iterator[LocalSWF]:
     """A virtual-time engine whose every response and event is checked against botocore's
     SWF model (names, required members, types) when the test ends."""
-    with LocalSWF(virtual_time=True, poll_timeout=2.0, idle_grace=0.6) as swf:
+    # No payload store: these tests drive the engine as SWF itself, limits included.
+    with LocalSWF(virtual_time=True, poll_timeout=2.0, idle_grace=0.6,
+                  payload_store=None) as swf:
         problems: list[str] = []
         handle = swf.handle
 

@@ -88,7 +88,8 @@ def test_a_task_failing_for_good_fails_the_workflow_with_its_error() -> None:
 def test_an_oversize_lambda_result_is_named_once_in_the_failure_reason() -> None:
     wf = pyflow.Workflow("TooBig", "1")
     wf.add(pyflow.LambdaTask(name="B", lambda_function="big", depends_on=[wf.start_task]))
-    outcome = pyflow.local.run(wf, lambdas={"big": lambda event, context: "x" * 40_000})
+    outcome = pyflow.local.run(wf, lambdas={"big": lambda event, context: "x" * 40_000},
+                               payload_store=None)
     reason = outcome.reason or ""
     assert outcome.status == "FAILED"
     assert reason.startswith("task 'B' failed after 1 attempt: ResultTooLarge: ")

@@ -51,4 +51,4 @@ def test_a_start_input_with_a_lone_surrogate_is_an_argument_error() -> None:
 
     with pytest.raises(pyflow.ArgumentTypeError, match="workflow input must be a JSON value.*"
                        "lone surrogate"):
-        _encode_arg("\ud83d", "workflow input")
+        _encode_arg("\ud83d", "workflow input", None)
