@@ -18,6 +18,7 @@ from .decider import Decider
 from .discovery import ProjectWorkflows, WorkflowInfo, describe_workflows, read_project_workflows
 from .domain import SwfDomain
 from .example_functions import EXAMPLE_HANDLERS, ExampleFunctions
+from .functions import UserFunctions, find_functions
 from .lambda_role import SwfLambdaRole, stable_role_name
 from .layer import WorkflowsLayer
 from .registration import WorkflowRegistration
@@ -88,7 +89,10 @@ class PyflowStack(Stack):
             log_retention=log_retention,
             deploy_nonce=settings.deploy_nonce,
         )
-        function_names = set(found.lambda_functions) | set(settings.lambda_functions)
+        user_functions = find_functions(project_root / "functions")
+        function_names = (
+            set(found.lambda_functions) | set(settings.lambda_functions) | set(user_functions)
+        )
         if settings.example_functions:
             function_names |= set(EXAMPLE_HANDLERS)
         lambda_role = SwfLambdaRole(
@@ -162,6 +166,16 @@ class PyflowStack(Stack):
             pending_threshold=settings.pending_decisions_alarm,
             email=settings.alarm_email,
         )
+        if user_functions:
+            UserFunctions(
+                self,
+                "Functions",
+                sources=user_functions,
+                layer=layer.layer,
+                runtime=RUNTIME,
+                architecture=architecture,
+                log_retention=log_retention,
+            )
         if settings.example_functions:
             ExampleFunctions(
                 self,
