@@ -43,4 +43,6 @@ def _render(resolved: Any, original: str) -> str:
         return str(separator).join(_render(part, original) for part in parts)
     if isinstance(resolved, dict) and set(resolved) == {"Ref"}:
         return f"<{resolved['Ref']}>"
+    if isinstance(resolved, dict) and set(resolved) == {"Fn::GetAtt"}:
+        return f"<{'.'.join(resolved['Fn::GetAtt'])}>"
     raise ValueError(f"cannot name {original!r} in a cdk-nag finding: it resolves to {resolved!r}")

@@ -101,6 +101,17 @@ class Settings:
     """Opt-in: a new value makes the deploy register the domain again and re-enable it if it
     was deprecated; unset, an unchanged project deploys (and diffs) as no change."""
 
+    payload_store: bool = True
+    """Create the S3 payload bucket (inputs, outputs and results over 32,000 characters go
+    there; SWF holds a reference) and give the decider, the task functions and the worker
+    policy access to it; off, an oversize payload fails its task."""
+    payload_prefix: str = "pyflow/payloads/"
+    """Key prefix of payload objects in the bucket (the grants cover only this prefix)."""
+    payload_expiration_days: int = 455
+    """Days before a payload object expires; must exceed retention_days, since a history SWF
+    keeps refers to its payloads (default: SWF's longest execution, 365 days, plus its
+    longest retention, 90)."""
+
     @classmethod
     def from_context(cls, node: Node) -> Settings:
         """Read every field from the node's context, keeping the default where unset."""
@@ -165,8 +176,23 @@ class Settings:
                 f"lambda_function_prefix {prefix!r} must be 1-63 letters, digits, '-' or '_' "
                 "(the start of a Lambda function name)"
             )
+        self._check_payloads()
         if not self.stack_name.strip() or not self.decider_schedule.strip():
             raise SettingsError("stack_name and decider_schedule must not be empty")
+
+    def _check_payloads(self) -> None:
+        _in_range("payload_expiration_days", self.payload_expiration_days, 1, 36_500)
+        if self.payload_store and self.payload_expiration_days <= self.retention_days:
+            raise SettingsError(
+                f"payload_expiration_days ({self.payload_expiration_days}) must exceed "
+                f"retention_days ({self.retention_days}): closed histories SWF keeps refer to "
+                "their payloads, which would be gone"
+            )
+        if not re.fullmatch(r"([A-Za-z0-9!_.'()-]+/)+", self.payload_prefix):
+            raise SettingsError(
+                f"payload_prefix {self.payload_prefix!r} must be one or more S3 key segments, "
+                "each ending in '/' (e.g. 'pyflow/payloads/')"
+            )
 
 
 def _in_range(key: str, value: int, low: int, high: int) -> None:
@@ -252,4 +278,7 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "lambda_functions": _as_names,
     "deploy_nonce": _as_nonce,
     "deprecate_removed_types": _as_bool,
+    "payload_store": _as_bool,
+    "payload_prefix": _as_str,
+    "payload_expiration_days": _as_int,
 }

@@ -21,6 +21,7 @@ from .example_functions import EXAMPLE_HANDLERS, ExampleFunctions
 from .functions import UserFunctions, find_functions
 from .lambda_role import SwfLambdaRole, stable_role_name
 from .layer import WorkflowsLayer
+from .payloads import PayloadBucket
 from .registration import WorkflowRegistration
 from .schedule import DeciderSchedule, FailureQueue
 from .settings import Settings
@@ -166,8 +167,20 @@ class PyflowStack(Stack):
             pending_threshold=settings.pending_decisions_alarm,
             email=settings.alarm_email,
         )
+        payloads = (
+            PayloadBucket(
+                self,
+                "Payloads",
+                prefix=settings.payload_prefix,
+                expiration_days=settings.payload_expiration_days,
+            )
+            if settings.payload_store
+            else None
+        )
+        if payloads is not None:
+            payloads.give_to(decider.function)
         if user_functions:
-            UserFunctions(
+            functions = UserFunctions(
                 self,
                 "Functions",
                 sources=user_functions,
@@ -176,6 +189,9 @@ class PyflowStack(Stack):
                 architecture=architecture,
                 log_retention=log_retention,
             )
+            for function in functions.functions.values():
+                if payloads is not None:
+                    payloads.give_to(function)
         if settings.example_functions:
             ExampleFunctions(
                 self,
@@ -187,6 +203,10 @@ class PyflowStack(Stack):
             )
 
         workers = ActivityWorkerPolicy(self, "Workers", domain_arn=domain.domain_arn)
+        if payloads is not None:
+            workers.policy.add_statements(payloads.statement())
+            payloads.allow_prefix_wildcard(workers.policy)
+            _payload_outputs(self, payloads)
 
         self._outputs(settings, found, lambda_role, decider, workers)
         CfnOutput(
@@ -245,6 +265,23 @@ class PyflowStack(Stack):
                 value=start_command(settings, example, role_arn),
                 description=f"Starts the {example.name} workflow with the AWS CLI",
             )
+
+
+def _payload_outputs(stack: Stack, payloads: PayloadBucket) -> None:
+    CfnOutput(
+        stack,
+        "PayloadBucketName",
+        value=payloads.bucket.bucket_name,
+        description="S3 bucket of payloads over 32,000 characters: set PYFLOW_PAYLOAD_BUCKET "
+        f"(and PYFLOW_PAYLOAD_PREFIX={payloads.prefix}) on workers, or --payload-bucket",
+    )
+    CfnOutput(
+        stack,
+        "PayloadPolicyArn",
+        value=payloads.policy.managed_policy_arn,
+        description="Attach to task functions deployed outside this stack that handle large "
+        "payloads (the worker policy already includes it)",
+    )
 
 
 def _example(workflows: Sequence[WorkflowInfo]) -> WorkflowInfo | None:

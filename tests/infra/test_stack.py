@@ -215,11 +215,11 @@ def test_starter_policy_passes_the_lambda_role_only_to_swf(
     ]
 
 
-def test_worker_policy_covers_only_activity_work_on_the_domain(
-    stack: Any, rendered: Callable[..., Any]
+def test_worker_policy_covers_only_activity_work_on_the_domain_and_payloads(
+    stack: Any, resources: dict[str, Any], rendered: Callable[..., Any]
 ) -> None:
     policies = stack.resources("AWS::IAM::ManagedPolicy")
-    documents = [rendered(p["Properties"]["PolicyDocument"]) for p in policies.values()]
+    documents = [rendered(p["Properties"]["PolicyDocument"], resources) for p in policies.values()]
     worker = [d for d in documents if "swf:PollForActivityTask" in d["Statement"][0]["Action"]]
     assert worker == [
         {
@@ -238,7 +238,12 @@ def test_worker_policy_covers_only_activity_work_on_the_domain(
                     ],
                     "Effect": "Allow",
                     "Resource": DOMAIN_ARN,
-                }
+                },
+                {
+                    "Action": ["s3:GetObject", "s3:PutObject"],
+                    "Effect": "Allow",
+                    "Resource": "<AWS::S3::Bucket.Arn>/pyflow/payloads/*",
+                },
             ],
         }
     ]
