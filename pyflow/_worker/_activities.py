@@ -118,20 +118,24 @@ def poll_for_activities(
     '#<n>' suffix. SIGINT/SIGTERM finish the activities in hand, then stop; `should_stop()` is
     checked before every poll. A task of an activity type not given here is failed with
     reason 'UnknownActivityType' (it cannot be handed back). `payload_store` reads inputs
-    and holds results beyond SWF's 32,768 characters (see `poll_for_executions`).
+    and holds results beyond SWF's 32,768 characters (see `poll_for_executions`); by
+    default, the store of `client` when that is a `pyflow.Client`.
     """
     check_swf_name(domain, "domain")
     check_swf_name(task_list, "task_list")
     check_concurrency(concurrency)
     served = activity_map(activities)
-    swf = as_client(client, domain).swf
+    given = as_client(client, domain)
+    swf = given.swf
+    # A pyflow.Client carries its store: workers made from it read and write the same one.
+    store = payload_store if payload_store is not None else given.payload_store
     name = identity or default_identity()
 
     def make(number: int) -> Callable[[StopControl], bool]:
         who = name if concurrency == 1 else f"{name}#{number}"[:256]
         worker = _Worker(
             activities=served, domain=domain, task_list=task_list, identity=who, client=swf,
-            payload_store=payload_store,
+            payload_store=store,
         )
         return worker.iterate
 

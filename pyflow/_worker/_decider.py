@@ -98,17 +98,22 @@ def poll_for_executions(
 
     `payload_store` (`pyflow.S3PayloadStore`, ...) holds inputs and results longer than its
     threshold; without one, a task input or workflow result over SWF's 32,768 characters
-    fails the task or the execution.
+    fails the task or the execution. By default, the store of `client` when that is a
+    `pyflow.Client`.
     """
     check_swf_name(domain, "domain")
     check_swf_name(task_list, "task_list")
+    given = as_client(client, domain)
     loop = _DeciderLoop(
         catalog=workflow_closure(workflows),
         domain=domain,
         task_list=task_list,
         identity=identity or default_identity(),
-        client=as_client(client, domain).swf,
-        payloads=DeciderPayloads(payload_store),
+        client=given.swf,
+        # A pyflow.Client carries its store: the decider reads and writes the same one.
+        payloads=DeciderPayloads(
+            payload_store if payload_store is not None else given.payload_store
+        ),
     )
     run_loop(loop.iterate, num_iterations=num_iterations, should_stop=should_stop)
     return loop.stats

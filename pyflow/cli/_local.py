@@ -6,14 +6,18 @@ import json
 import signal
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import click
 
 from .._client import DEFAULT_DECIDER_TASK_LIST, Client
 from .._client._factory import is_loopback
+from .._exceptions import PayloadStoreError
 from .._loading import module_handlers
+from .._payloads import LocalPayloadStore
 from ..local import LocalSWF
+from ..local._engine import DEFAULT_PAYLOADS
 from ..local._server import serve as start_server
 from ..local._store import StoreError
 from ._errors import CliError
@@ -88,6 +92,11 @@ def local() -> None:
               type=click.IntRange(0, 65535), metavar="[PORT]",
               help=f"Also serve the web UI for the first domain (port {DEFAULT_UI_PORT} "
                    "unless given; needs the 'ui' extra).")
+@click.option("--payload-dir", metavar="DIR", envvar="PYFLOW_PAYLOAD_DIR", show_envvar=True,
+              default=None,
+              help="Keep payloads over 32,000 characters in this directory, for the served "
+                   "Lambda handlers and the UI; give deciders and workers the same --payload-dir "
+                   "(default: beside --db, else none: an oversize payload fails its task).")
 def serve(
     host: str,
     port: int,
@@ -100,6 +109,7 @@ def serve(
     as_json: bool,
     db: str | None,
     ui_port: int | None,
+    payload_dir: str | None,
 ) -> None:
     """Serve SWF's API over HTTP until Ctrl-C, on the loopback interface by default.
 
@@ -116,10 +126,7 @@ def serve(
     """
     workflows = _workflows(registers)
     handlers = _lambdas(lambda_modules, lambda_maps, workflows)
-    try:
-        engine = LocalSWF(virtual_time=virtual_time, poll_timeout=poll_timeout, path=db)
-    except StoreError as exc:
-        raise CliError(str(exc), exc.hint) from exc
+    engine = _engine(virtual_time, poll_timeout, db, payload_dir)
     for name, handler in handlers.items():
         engine.add_lambda(name, handler)
     engine.set_missing_lambda_hint(
@@ -137,14 +144,53 @@ def serve(
     ui = None
     if ui_port is not None:
         ui = start_ui(engine.client(), domain=domains[0], host=host, port=ui_port,
-                      workflows=workflows)
-    _announce(server.url, host, domains, handlers, workflows, as_json, ui.url if ui else None)
+                      workflows=workflows, payload_store=engine.payload_store)
+    served = Served(server.url, domains, handlers, workflows, ui.url if ui else None,
+                    _directory(engine.payload_store))
+    _announce(served, host, as_json)
     _wait_for_stop()
     click.echo("stopping", err=True)
     if ui is not None:
         ui.shutdown()
     server.shutdown()
     engine.close()
+
+
+def _engine(
+    virtual_time: bool, poll_timeout: float, db: str | None, payload_dir: str | None
+) -> LocalSWF:
+    try:
+        return LocalSWF(virtual_time=virtual_time, poll_timeout=poll_timeout, path=db,
+                        payload_store=_payload_store(payload_dir, db))
+    except StoreError as exc:
+        raise CliError(str(exc), exc.hint) from exc
+    except PayloadStoreError as exc:
+        raise CliError(str(exc), "pass a --payload-dir this user may write") from exc
+
+
+def _payload_store(payload_dir: str | None, db: str | None) -> Any:
+    """A directory the other processes can share; an in-memory store would hide payloads
+    from the deciders and workers that reach this engine over HTTP."""
+    if payload_dir:
+        return LocalPayloadStore(payload_dir)
+    return DEFAULT_PAYLOADS if db else None
+
+
+def _directory(store: Any) -> str | None:
+    directory = getattr(store, "directory", None)
+    return None if directory is None else str(directory)
+
+
+@dataclass(frozen=True)
+class Served:
+    """What `serve` announces."""
+
+    url: str
+    domains: tuple[str, ...]
+    handlers: dict[str, Any]
+    workflows: list[Any]
+    ui_url: str | None
+    payload_dir: str | None
 
 
 def _workflows(targets: tuple[str, ...]) -> list[Any]:
@@ -168,25 +214,19 @@ def _prepare(engine: LocalSWF, domains: tuple[str, ...], workflows: list[Any]) -
             )
 
 
-def _announce(
-    url: str,
-    host: str,
-    domains: tuple[str, ...],
-    handlers: dict[str, Any],
-    workflows: list[Any],
-    as_json: bool,
-    ui_url: str | None = None,
-) -> None:
+def _announce(served: Served, host: str, as_json: bool) -> None:
+    url, ui_url = served.url, served.ui_url
     if as_json:
         data = {
             "url": url,
-            "domains": list(domains),
-            "workflowTypes": [{"name": w.name, "version": w.version} for w in workflows],
-            "lambdaFunctions": sorted(handlers),
+            "domains": list(served.domains),
+            "workflowTypes": [{"name": w.name, "version": w.version} for w in served.workflows],
+            "lambdaFunctions": sorted(served.handlers),
+            "payloadDir": served.payload_dir,
         }
         click.echo(json.dumps(data if ui_url is None else {**data, "ui": ui_url}))
     else:
-        _announce_text(url, domains, handlers, workflows)
+        _announce_text(served)
         if ui_url is not None:
             click.echo(f"  web UI: {ui_url}")
     if not is_loopback(url):
@@ -200,16 +240,16 @@ def _announce(
     click.echo("Ctrl-C stops.", err=True)
 
 
-def _announce_text(
-    url: str, domains: tuple[str, ...], handlers: dict[str, Any], workflows: list[Any]
-) -> None:
-    click.echo(f"pyflow local SWF engine listening on {url}")
-    click.echo(f"  export AWS_ENDPOINT_URL_SWF={url}")
-    click.echo(f"  domains: {', '.join(domains)}")
-    if workflows:
-        names = ", ".join(f"{w.name} {w.version}" for w in workflows)
+def _announce_text(served: Served) -> None:
+    click.echo(f"pyflow local SWF engine listening on {served.url}")
+    click.echo(f"  export AWS_ENDPOINT_URL_SWF={served.url}")
+    click.echo(f"  domains: {', '.join(served.domains)}")
+    if served.workflows:
+        names = ", ".join(f"{w.name} {w.version}" for w in served.workflows)
         click.echo(f"  workflow types: {names}")
-    click.echo(f"  Lambda functions: {', '.join(sorted(handlers)) or 'none'}")
+    click.echo(f"  Lambda functions: {', '.join(sorted(served.handlers)) or 'none'}")
+    if served.payload_dir is not None:
+        click.echo(f"  payloads: export PYFLOW_PAYLOAD_DIR={served.payload_dir}")
 
 
 def _wait_for_stop() -> None:

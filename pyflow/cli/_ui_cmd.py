@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .._client._factory import is_loopback
+from .._payloads import PayloadStore
 from .._workflow._definition import Workflow
 from ._describe import workflows_option
 from ._errors import CliError
 from ._loading import load_workflows
-from ._options import aws_options, options
+from ._options import aws_options, options, payload_options
 
 if TYPE_CHECKING:
     from mypy_boto3_swf import SWFClient
@@ -60,7 +61,13 @@ def _listen(host: str, port: int) -> socket.socket:
 
 
 def ui_server(
-    swf: SWFClient, *, domain: str, host: str, port: int, workflows: Sequence[Workflow]
+    swf: SWFClient,
+    *,
+    domain: str,
+    host: str,
+    port: int,
+    workflows: Sequence[Workflow],
+    payload_store: PayloadStore | None = None,
 ) -> tuple[Any, socket.socket, str]:
     """A uvicorn server of the UI, its listening socket and its URL (not running yet)."""
     try:
@@ -72,7 +79,9 @@ def ui_server(
             f"the web UI needs the 'ui' extra ({exc.name} is missing)", UI_HINT
         ) from None
     sock = _listen(host, port)
-    app = create_app(swf, domain=domain, workflows=workflows, host=host)
+    app = create_app(
+        swf, domain=domain, workflows=workflows, host=host, payload_store=payload_store
+    )
     config = uvicorn.Config(app, log_level="warning", access_log=False)
     address, bound = sock.getsockname()[:2]
     shown = f"[{address}]" if ":" in address else address
@@ -80,10 +89,19 @@ def ui_server(
 
 
 def start_ui(
-    swf: SWFClient, *, domain: str, host: str, port: int, workflows: Sequence[Workflow]
+    swf: SWFClient,
+    *,
+    domain: str,
+    host: str,
+    port: int,
+    workflows: Sequence[Workflow],
+    payload_store: PayloadStore | None = None,
 ) -> UiServer:
     """Serve the UI from a thread until `shutdown()`."""
-    server, sock, url = ui_server(swf, domain=domain, host=host, port=port, workflows=workflows)
+    server, sock, url = ui_server(
+        swf, domain=domain, host=host, port=port, workflows=workflows,
+        payload_store=payload_store,
+    )
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="pyflow-ui", daemon=True
     )
@@ -106,6 +124,7 @@ def warn_if_exposed(url: str, host: str) -> None:
 @click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_UI_PORT,
               show_default=True, help="Port (0 picks a free one).")
 @workflows_option
+@payload_options
 def ui(host: str, port: int, definitions: str | None) -> None:
     """Serve a web app to find, watch, signal, cancel, terminate and start executions.
 
@@ -119,7 +138,8 @@ def ui(host: str, port: int, definitions: str | None) -> None:
     opts = options()
     workflows = load_workflows(definitions) if definitions else []
     server, sock, url = ui_server(
-        opts.client(), domain=opts.domain, host=host, port=port, workflows=workflows
+        opts.client(), domain=opts.domain, host=host, port=port, workflows=workflows,
+        payload_store=opts.payload_store(),
     )
     click.echo(f"pyflow UI for {opts.where()} on {url}")
     warn_if_exposed(url, host)

@@ -18,6 +18,7 @@ from .._exceptions import (
     UnknownExecutionError,
     UnknownTypeError,
 )
+from .._payloads import PayloadStore
 from .._workflow._definition import Workflow
 from . import _actions, _pages
 from ._context import HERE, Ui, execution_url, ui_of
@@ -43,10 +44,12 @@ def create_app(
     workflows: Iterable[Workflow] = (),
     host: str = "127.0.0.1",
     hosts: Iterable[str] = (),
+    payload_store: PayloadStore | None = None,
 ) -> Starlette:
     """The UI against `swf`, opening on `domain`; `workflows` are the definitions that draw
     tasks not started yet. It answers only requests addressed to `host` (and the loopback
-    names when that is a loopback address) or to one of `hosts`."""
+    names when that is a loopback address) or to one of `hosts`. `payload_store` shows
+    offloaded payloads and offloads large inputs the UI sends."""
     routes = [
         Route("/", _pages.home),
         Route("/domains/{domain}/executions", _pages.executions),
@@ -66,7 +69,7 @@ def create_app(
         middleware=middleware([*allowed_hosts(host), *hosts]),
         exception_handlers={PyflowError: _error_page},
     )
-    app.state.ui = Ui.create(swf, domain, workflows)
+    app.state.ui = Ui.create(swf, domain, workflows, payload_store)
     return app
 
 

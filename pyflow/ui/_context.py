@@ -14,6 +14,7 @@ from starlette.responses import HTMLResponse
 
 from .._client import Client
 from .._decider._events import attributes
+from .._payloads import PayloadStore
 from .._workflow._catalog import reachable_workflows
 from .._workflow._definition import Workflow
 from ._cache import HistoryCache
@@ -59,17 +60,26 @@ class Ui:
     domain: str
     """The domain `/` opens."""
     definitions: dict[tuple[str, str], Workflow] = field(default_factory=dict)
+    payloads: PayloadStore | None = None
+    """Where offloaded payloads are read from to show them, and large inputs written to."""
     token: str = field(default_factory=new_token)
     templates: Environment = field(default_factory=_templates)
     cache: HistoryCache = field(init=False)
 
     def __post_init__(self) -> None:
         self.cache = HistoryCache(self.swf)
+        self.templates.filters["payload"] = lambda value: payload_text(value, self.payloads)
 
     @classmethod
-    def create(cls, swf: SWFClient, domain: str, workflows: Iterable[Workflow] = ()) -> Ui:
+    def create(
+        cls,
+        swf: SWFClient,
+        domain: str,
+        workflows: Iterable[Workflow] = (),
+        payloads: PayloadStore | None = None,
+    ) -> Ui:
         definitions = {(w.name, w.version): w for w in reachable_workflows(list(workflows))}
-        return cls(swf, domain, definitions)
+        return cls(swf, domain, definitions, payloads)
 
     def definition_of(self, events: Sequence[HistoryEventTypeDef]) -> Workflow | None:
         """The definition of the execution whose history this is, if it was given."""
@@ -78,7 +88,7 @@ class Ui:
         return self.definitions.get((str(wf_type.get("name")), str(wf_type.get("version"))))
 
     def client(self, domain: str) -> Client:
-        return Client(self.swf, domain=domain)
+        return Client(self.swf, domain=domain, payload_store=self.payloads)
 
     def render(self, request: Request, name: str, status: int = 200, **values: Any) -> HTMLResponse:
         html = self.templates.get_template(name).render(

@@ -16,6 +16,9 @@ from typing import TYPE_CHECKING, Any
 from .._decider import ExecutionState, TaskState, execution_state
 from .._decider._events import attributes
 from .._decider._ids import parse_control
+from .._exceptions import PayloadStoreError
+from .._payloads import PayloadStore
+from .._payloads._reference import reference_in
 from .._workflow._definition import Workflow
 from .._workflow._payload import decode
 from .._workflow._tasks import SignalTask
@@ -228,10 +231,21 @@ def _layout(tasks: Sequence[TaskView], definition: Workflow | None) -> Layout:
     return layout(order, layers, {})
 
 
-def payload_text(value: Any) -> str:
-    """A payload as the page shows it: JSON, indented when it spans lines."""
+def payload_text(value: Any, store: PayloadStore | None = None) -> str:
+    """A payload as the page shows it: JSON, indented when it spans lines; an offloaded one
+    read from `store`, or, when it cannot be, a line saying where it is and why not (a page
+    never fails for one payload)."""
     if value is None:
         return ""
+    ref = reference_in(value)
+    if ref is not None:
+        where = f"offloaded payload, {ref.size:,} characters at {ref.key!r}"
+        if store is None:
+            return f"({where}: start the UI with --payload-bucket or --payload-dir to show it)"
+        try:
+            value = decode(store.fetch(ref))
+        except PayloadStoreError as exc:
+            return f"({where}: cannot read it: {exc})"
     return json.dumps(value, indent=2, ensure_ascii=False, default=str)
 
 
