@@ -8,6 +8,7 @@ a message naming the key, before anything reaches CloudFormation.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -45,6 +46,30 @@ LOG_RETENTION_DAYS = (
 
 # The decider stops polling when less than this is left: a long poll lasts up to 60 s.
 POLL_DEADLINE_MARGIN = 70
+
+
+# EventBridge pattern fields a signal rule may match on (top-level keys of an event).
+PATTERN_KEYS = {
+    "source": "source",
+    "detail-type": "detail_type",
+    "detail": "detail",
+    "account": "account",
+    "region": "region",
+    "resources": "resources",
+    "id": "id",
+    "time": "time",
+    "version": "version",
+}
+
+
+@dataclass(frozen=True)
+class SignalRule:
+    """Events matching `pattern` signal `signal_name` to `workflow_id` (a literal, or a JSON
+    path into the event such as `$.detail.orderId`), with the whole event as input."""
+
+    pattern: dict[str, Any]
+    workflow_id: str
+    signal_name: str
 
 
 class SettingsError(ValueError):
@@ -111,6 +136,13 @@ class Settings:
     """Days before a payload object expires; must exceed retention_days, since a history SWF
     keeps refers to its payloads (default: SWF's longest execution, 365 days, plus its
     longest retention, 90)."""
+
+    signal_endpoint: bool = False
+    """Deploy the signal ingress Function URL (IAM auth): POST a SignalTask's token and an
+    input, or a workflow id and signal name, to signal an execution of this domain."""
+    signal_rules: tuple[SignalRule, ...] = ()
+    """EventBridge rules whose matching events signal an execution, as JSON: a list of
+    {"pattern": {...}, "workflow_id": "id or $.detail.path", "signal_name": "..."}."""
 
     @classmethod
     def from_context(cls, node: Node) -> Settings:
@@ -281,4 +313,35 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "payload_store": _as_bool,
     "payload_prefix": _as_str,
     "payload_expiration_days": _as_int,
+    "signal_endpoint": _as_bool,
+    "signal_rules": lambda key, value: _as_rules(key, value),
 }
+
+
+def _as_rules(key: str, value: Any) -> tuple[SignalRule, ...]:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value) if value.strip() else []
+        except ValueError as exc:
+            raise SettingsError(f"{key} must be JSON (a list of rules): {exc}") from None
+    if not isinstance(value, list):
+        raise SettingsError(f"{key} must be a list of rules, not {value!r}")
+    return tuple(_as_rule(f"{key}[{index}]", item) for index, item in enumerate(value))
+
+
+def _as_rule(where: str, item: Any) -> SignalRule:
+    shape = '{"pattern": {"source": [...]}, "workflow_id": ..., "signal_name": ...}'
+    if not isinstance(item, dict) or set(item) != {"pattern", "workflow_id", "signal_name"}:
+        raise SettingsError(f"{where} must be an object {shape}, not {item!r}")
+    pattern, workflow_id, signal_name = item["pattern"], item["workflow_id"], item["signal_name"]
+    if not isinstance(pattern, dict) or not pattern or set(pattern) - set(PATTERN_KEYS):
+        raise SettingsError(
+            f"{where}.pattern must be a non-empty EventBridge pattern with keys among "
+            f"{', '.join(PATTERN_KEYS)}, not {pattern!r}"
+        )
+    if not isinstance(workflow_id, str) or not workflow_id.strip():
+        raise SettingsError(f"{where}.workflow_id must be a workflow id or a $.path into the event")
+    problem = swf_name_problem(signal_name) if isinstance(signal_name, str) else "is not a string"
+    if problem:
+        raise SettingsError(f"{where}.signal_name {signal_name!r} {problem}")
+    return SignalRule(pattern, workflow_id, signal_name)

@@ -19,6 +19,7 @@ from .discovery import ProjectWorkflows, WorkflowInfo, describe_workflows, read_
 from .domain import SwfDomain
 from .example_functions import EXAMPLE_HANDLERS, ExampleFunctions
 from .functions import UserFunctions, find_functions
+from .ingress import SignalIngress
 from .lambda_role import SwfLambdaRole, stable_role_name
 from .layer import WorkflowsLayer
 from .payloads import PayloadBucket
@@ -200,6 +201,22 @@ class PyflowStack(Stack):
                 runtime=RUNTIME,
                 architecture=architecture,
                 log_retention=log_retention,
+            )
+
+        if settings.signal_endpoint or settings.signal_rules:
+            SignalIngress(
+                self,
+                "Signals",
+                code=handlers,
+                layer=layer.layer,
+                runtime=RUNTIME,
+                architecture=architecture,
+                domain_name=settings.domain,
+                domain_arn=domain.domain_arn,
+                log_retention=log_retention,
+                url=settings.signal_endpoint,
+                rules=settings.signal_rules,
+                dead_letters=failures,
             )
 
         workers = ActivityWorkerPolicy(self, "Workers", domain_arn=domain.domain_arn)
