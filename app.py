@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks
 
 from infra import PyflowStack, Settings
+from infra.layer import layer_asset_dirs, zipped_size
 
 # The CDK CLI passes cdk.json's context (the feature flags) in CDK_CONTEXT_JSON; a plain
 # `python app.py` would synthesize without them, so they are the defaults here, and whatever
@@ -20,7 +22,7 @@ CDK_JSON_CONTEXT = json.loads((Path(__file__).parent / "cdk.json").read_text())[
 app = cdk.App(context=CDK_JSON_CONTEXT, outdir=None if "CDK_OUTDIR" in os.environ else "cdk.out")
 settings = Settings.from_context(app.node)
 # The stack's id is its name, so `-c stage=prod` gives a second, independent artifact.
-PyflowStack(
+stack = PyflowStack(
     app,
     settings.stack_name,
     stack_name=settings.stack_name,
@@ -31,4 +33,10 @@ PyflowStack(
     ),
 )
 cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
-app.synth()
+assembly = app.synth()
+# The layer's size is what a deploy uploads and a cold start downloads: shown on every synth.
+for layer_dir in layer_asset_dirs(assembly, stack):
+    print(
+        f"workflows layer: {zipped_size(layer_dir) / 1e6:.1f} MB zipped ({layer_dir.name})",
+        file=sys.stderr,
+    )

@@ -10,9 +10,11 @@ files pip writes that vary between installs (`bin/` scripts with the host interp
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import sys
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,10 @@ from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 LOCKED_REQUIREMENTS = Path(__file__).with_name("layer-requirements.txt")
+# What every Lambda Python runtime already provides (boto3 and what it pulls in): left out of
+# the layer unless asked for, since a second botocore was most of the layer's size.
+RUNTIME_SDK = ("boto3", "botocore", "s3transfer", "urllib3", "dateutil", "six")
+_DISTRIBUTIONS = {"dateutil": "python_dateutil"}
 _CACHES = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo")
 _MACHINES = {"arm64": "aarch64", "x86_64": "x86_64"}
 
@@ -44,8 +50,10 @@ def build_layer(
     python_version: str,
     architecture: str,
     packages: Sequence[str] = ("pyflow", "workflows"),
+    bundle_sdk: bool = False,
 ) -> None:
-    """Write the layer's files to `output_dir/python` (Lambda puts `/opt/python` on sys.path)."""
+    """Write the layer's files to `output_dir/python` (Lambda puts `/opt/python` on sys.path);
+    without `bundle_sdk`, the runtime's own boto3 serves pyflow and the workflows."""
     for package in packages:
         if not (project_root / package / "__init__.py").is_file():
             raise LayerBuildError(
@@ -60,7 +68,29 @@ def build_layer(
     _pip_install(target, requirements, python_version=python_version, architecture=architecture)
     for package in packages:
         shutil.copytree(project_root / package, target / package, ignore=_CACHES)
+    if not bundle_sdk:
+        _drop_runtime_sdk(target)
     _drop_unreproducible(target)
+
+
+def _drop_runtime_sdk(target: Path) -> None:
+    for name in RUNTIME_SDK:
+        shutil.rmtree(target / name, ignore_errors=True)
+        (target / f"{name}.py").unlink(missing_ok=True)
+        distribution = _DISTRIBUTIONS.get(name, name)
+        for info in target.glob(f"{distribution}-*.dist-info"):
+            shutil.rmtree(info)
+
+
+def zipped_size(directory: Path) -> int:
+    """Bytes of `directory` zipped as CDK uploads an asset (deflate): what Lambda's 50 MB
+    direct-upload limit and the layer's cold-start download are measured by."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(directory.rglob("*")):
+            if path.is_file():
+                archive.write(path, path.relative_to(directory))
+    return buffer.tell()
 
 
 def _pip_install(
@@ -104,14 +134,35 @@ def _drop_unreproducible(target: Path) -> None:
         shutil.rmtree(cache)
 
 
+def layer_asset_dirs(assembly: Any, stack: Any) -> list[Path]:
+    """The built layer folders of `stack` in a synthesized cloud assembly."""
+    template = assembly.get_stack_artifact(stack.artifact_id).template
+    found = []
+    for resource in template.get("Resources", {}).values():
+        if resource.get("Type") == "AWS::Lambda::LayerVersion":
+            key = str(resource["Properties"]["Content"]["S3Key"]).removesuffix(".zip")
+            path = Path(assembly.directory) / f"asset.{key}"
+            if path.is_dir():
+                found.append(path)
+    return found
+
+
 @jsii.implements(ILocalBundling)
 class LocalPipBundler:
     """CDK's local bundling hook: builds the layer in-process so Docker is never needed."""
 
-    def __init__(self, *, project_root: Path, python_version: str, architecture: str) -> None:
+    def __init__(
+        self,
+        *,
+        project_root: Path,
+        python_version: str,
+        architecture: str,
+        bundle_sdk: bool = False,
+    ) -> None:
         self.project_root = project_root
         self.python_version = python_version
         self.architecture = architecture
+        self.bundle_sdk = bundle_sdk
 
     def try_bundle(self, output_dir: str, options: Any = None, **_: Any) -> bool:
         # Returning False would make CDK fall back to `docker run`: fail clearly instead.
@@ -120,6 +171,7 @@ class LocalPipBundler:
             project_root=self.project_root,
             python_version=self.python_version,
             architecture=self.architecture,
+            bundle_sdk=self.bundle_sdk,
         )
         return True
 
@@ -135,6 +187,7 @@ class WorkflowsLayer(Construct):
         project_root: Path,
         runtime: lambda_.Runtime,
         architecture: lambda_.Architecture,
+        bundle_sdk: bool = False,
     ) -> None:
         super().__init__(scope, construct_id)
         python_version = runtime.name.removeprefix("python")
@@ -142,6 +195,7 @@ class WorkflowsLayer(Construct):
             project_root=project_root,
             python_version=python_version,
             architecture=architecture.name,
+            bundle_sdk=bundle_sdk,
         )
         # Hash the built files, not the asset's source folder: pyflow and the pinned
         # requirements live outside `workflows/` but change the layer just as much.
@@ -151,6 +205,7 @@ class WorkflowsLayer(Construct):
             asset_hash_type=AssetHashType.OUTPUT,
             bundling=BundlingOptions(image=runtime.bundling_image, local=self.bundler),
         )
+        self.code = code
         self.layer = lambda_.LayerVersion(
             self,
             "Layer",

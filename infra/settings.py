@@ -137,6 +137,10 @@ class Settings:
     keeps refers to its payloads (default: SWF's longest execution, 365 days, plus its
     longest retention, 90)."""
 
+    bundle_sdk: bool = False
+    """Bundle boto3/botocore into the layer instead of using the Lambda runtime's (for a
+    workflow that needs a newer SDK than the runtime ships; the layer grows from 1.7 MB to
+    19.1 MB zipped)."""
     signal_endpoint: bool = False
     """Deploy the signal ingress Function URL (IAM auth): POST a SignalTask's token and an
     input, or a workflow id and signal name, to signal an execution of this domain."""
@@ -313,6 +317,7 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "payload_store": _as_bool,
     "payload_prefix": _as_str,
     "payload_expiration_days": _as_int,
+    "bundle_sdk": _as_bool,
     "signal_endpoint": _as_bool,
     "signal_rules": lambda key, value: _as_rules(key, value),
 }

@@ -111,7 +111,9 @@ class PyflowStack(Stack):
             project_root=project_root,
             runtime=RUNTIME,
             architecture=architecture,
+            bundle_sdk=settings.bundle_sdk,
         )
+        self.layer = layer
         failures = FailureQueue(self, "DeciderFailures").queue
         decider = Decider(
             self,
