@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import aws_cdk as cdk
-from cdk_nag import AwsSolutionsChecks
+from cdk_nag import AwsSolutionsChecks, ServerlessChecks
 
 from infra import PyflowStack, Settings
 from infra.layer import layer_asset_dirs, zipped_size
@@ -32,7 +32,7 @@ stack = PyflowStack(
         account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=os.environ.get("CDK_DEFAULT_REGION")
     ),
 )
-cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), ServerlessChecks(app))
 assembly = app.synth()
 # The layer's size is what a deploy uploads and a cold start downloads: shown on every synth.
 for layer_dir in layer_asset_dirs(assembly, stack):

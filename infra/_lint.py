@@ -5,8 +5,43 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import CfnResource, Stack
+from aws_cdk import Acknowledgment, CfnResource, Stack, Validations
 from constructs import IConstruct
+
+SYNCHRONOUS = (
+    "invoked synchronously (by SWF, a Function URL or CloudFormation's provider): a dead-letter "
+    "queue applies only to asynchronous invocations, and the caller sees every failure"
+)
+UNTRACED = (
+    "not traced: only the decider's path is worth a trace, and tracing would give this role "
+    "X-Ray writes on Resource * for spans nobody reads"
+)
+CDK_INTERNAL = (
+    "a function aws-cdk-lib creates for a custom resource (its memory, tracing and failure "
+    "handling are the framework's); CloudFormation reports its failures on the stack"
+)
+
+
+def acknowledge_serverless(construct: IConstruct, reasons: dict[str, str]) -> None:
+    """Acknowledge cdk-nag Serverless rules (`LambdaDLQ`, ...) on `construct`, each with why."""
+    for rule, reason in reasons.items():
+        Validations.of(construct).acknowledge(
+            Acknowledgment(id=f"Serverless::Serverless-{rule}", reason=reason)
+        )
+
+
+def acknowledge_task_function(function: IConstruct) -> None:
+    """The Serverless findings every small synchronous pyflow function shares."""
+    acknowledge_serverless(function, {"LambdaDLQ": SYNCHRONOUS, "LambdaTracing": UNTRACED})
+
+
+def acknowledge_cdk_internal(construct: IConstruct) -> None:
+    """The Serverless findings of a function that aws-cdk-lib creates inside `construct`."""
+    acknowledge_serverless(
+        construct,
+        {"LambdaDLQ": CDK_INTERNAL, "LambdaTracing": CDK_INTERNAL,
+         "LambdaDefaultMemorySize": CDK_INTERNAL},
+    )
 
 
 def allow_redundant_role_dependency(function: IConstruct) -> None:

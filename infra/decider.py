@@ -18,7 +18,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from ._lint import allow_redundant_role_dependency
+from ._lint import acknowledge_serverless, allow_redundant_role_dependency
 
 HANDLER = "decider.lambda_handler"
 
@@ -126,6 +126,14 @@ class Decider(Construct):
             },
         )
         allow_redundant_role_dependency(self.function)
+        acknowledge_serverless(
+            self.function,
+            {
+                "LambdaDLQ": "EventBridge Scheduler invokes it: the schedule's dead-letter queue "
+                "and the function's on-failure destination (both the failure queue) catch "
+                "failures"
+            },
+        )
         Validations.of(self.role).acknowledge(
             Acknowledgment(
                 id="AwsSolutions::AwsSolutions-IAM5[Resource::*]",

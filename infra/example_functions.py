@@ -12,7 +12,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from ._lint import allow_redundant_role_dependency
+from ._lint import acknowledge_task_function, allow_redundant_role_dependency
 
 EXAMPLE_HANDLERS = {
     "string-upcase": "strings.upcase",
@@ -68,3 +68,4 @@ class ExampleFunctions(Construct):
                 logging_format=lambda_.LoggingFormat.JSON,
             )
             allow_redundant_role_dependency(self.functions[name])
+            acknowledge_task_function(self.functions[name])

@@ -21,7 +21,7 @@ from constructs import Construct
 
 from pyflow._workflow._names import lambda_name_problem
 
-from ._lint import allow_redundant_role_dependency
+from ._lint import acknowledge_task_function, allow_redundant_role_dependency
 
 _EXCLUDE = ["**/__pycache__", "**/*.pyc"]
 
@@ -117,8 +117,10 @@ class UserFunctions(Construct):
                 layers=[layer],
                 role=role,
                 timeout=Duration.seconds(60),
+                memory_size=128,
                 log_group=log_group,
                 logging_format=lambda_.LoggingFormat.JSON,
             )
             allow_redundant_role_dependency(function)
+            acknowledge_task_function(function)
             self.functions[name] = function

@@ -21,7 +21,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from ._lint import allow_redundant_role_dependency
+from ._lint import UNTRACED, acknowledge_serverless, allow_redundant_role_dependency
 from .settings import PATTERN_KEYS, SignalRule
 
 HANDLER = "signal.lambda_handler"
@@ -72,11 +72,20 @@ class SignalIngress(Construct):
             layers=[layer],
             role=role,
             timeout=Duration.seconds(30),
+            memory_size=256,
             log_group=log_group,
             logging_format=lambda_.LoggingFormat.JSON,
             environment={"PYFLOW_DOMAIN": domain_name, "POWERTOOLS_SERVICE_NAME": "pyflow-signal"},
         )
         allow_redundant_role_dependency(self.function)
+        acknowledge_serverless(
+            self.function,
+            {
+                "LambdaDLQ": "A Function URL invokes it synchronously (the caller sees the "
+                "status); each EventBridge rule target has its own dead-letter queue",
+                "LambdaTracing": UNTRACED,
+            },
+        )
         for number, rule in enumerate(rules, start=1):
             self._rule(number, rule, dead_letters)
         if url:

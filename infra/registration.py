@@ -27,7 +27,11 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
-from ._lint import allow_redundant_role_dependency
+from ._lint import (
+    acknowledge_cdk_internal,
+    acknowledge_task_function,
+    allow_redundant_role_dependency,
+)
 from .domain import REGISTER_DOMAIN_REASON
 
 HANDLER = "registration.on_event"
@@ -118,6 +122,7 @@ class WorkflowRegistration(Construct):
             logging_format=lambda_.LoggingFormat.JSON,
         )
         allow_redundant_role_dependency(self.function)
+        acknowledge_task_function(self.function)
         provider = self._provider(log_retention)
         self.resource = CustomResource(
             self,
@@ -162,6 +167,7 @@ class WorkflowRegistration(Construct):
         framework = provider.node.try_find_child("framework-onEvent")
         if framework is not None:
             allow_redundant_role_dependency(framework)
+            acknowledge_cdk_internal(framework)
         function = self.function.node.default_child
         if not isinstance(function, CfnResource):
             raise TypeError(f"{self.function.node.path} has no CloudFormation resource")

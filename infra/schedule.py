@@ -15,6 +15,8 @@ from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from ._lint import acknowledge_serverless
+
 # Scheduler's shortest maximum event age; an older invocation would only overlap the next one.
 MAX_EVENT_AGE = Duration.seconds(60)
 
@@ -37,6 +39,13 @@ class FailureQueue(Construct):
                 reason="This queue is itself the dead-letter queue of the decider's schedule and "
                 "its on-failure destination; a queue behind it would only move the same records",
             )
+        )
+        acknowledge_serverless(
+            self.queue,
+            {
+                "SQSRedrivePolicy": "This queue is itself the dead-letter queue of the schedule, "
+                "the decider and the signal rules; nothing is redriven from it"
+            },
         )
 
 

@@ -27,7 +27,7 @@ if str(PROJECT_ROOT) not in sys.path:
 
 import aws_cdk as cdk  # noqa: E402
 from aws_cdk.assertions import Template  # noqa: E402
-from cdk_nag import AwsSolutionsChecks  # noqa: E402
+from cdk_nag import AwsSolutionsChecks, ServerlessChecks  # noqa: E402
 
 from infra import PyflowStack, Settings  # noqa: E402
 
@@ -116,7 +116,7 @@ def synthesize(
         app, "Pyflow", settings=settings, project_root=project_root, workflows=workflows, env=env
     )
     if nag:
-        cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+        cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), ServerlessChecks(app))
     app.synth()
     return Synth(stack=stack, template=Template.from_stack(stack), outdir=outdir)
 

@@ -23,7 +23,16 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PREFIX = {"lambda_function_prefix": "team-"}
 # cdk-nag rules that have no per-finding form: the failure queue is a dead-letter queue itself
 # (SQS3); the alarm topic cannot use the AWS-managed key CloudWatch cannot publish with (SNS2).
-WHOLE_RULES = {"AwsSolutions-SQS3", "AwsSolutions-SNS2", "AwsSolutions-S1"}
+# Serverless rules have no per-finding form either: each is acknowledged on its one function.
+WHOLE_RULES = {
+    "AwsSolutions-SQS3",
+    "AwsSolutions-SNS2",
+    "AwsSolutions-S1",
+    "Serverless-LambdaDLQ",
+    "Serverless-LambdaTracing",
+    "Serverless-LambdaDefaultMemorySize",
+    "Serverless-SQSRedrivePolicy",
+}
 # The CDK CLI always sets a region (us-east-1 when none is configured), rarely an account; with
 # cdk.json's flags a concrete region also makes the partition a literal.
 VARIANTS: dict[str, tuple[dict[str, Any], cdk.Environment | None]] = {
@@ -32,6 +41,14 @@ VARIANTS: dict[str, tuple[dict[str, Any], cdk.Environment | None]] = {
     "prefix-region": (PREFIX, cdk.Environment(region="us-east-1")),
     "prefix-account-region": (PREFIX, cdk.Environment(account="123456789012", region="eu-west-1")),
     "prefix-cli": ({**CDK_JSON_CONTEXT, **PREFIX}, cdk.Environment(region="us-east-1")),
+    "ingress": (
+        {
+            "signal_endpoint": "true",
+            "signal_rules": '[{"pattern": {"source": ["shop"]}, "workflow_id": "$.detail.id", '
+            '"signal_name": "Paid"}]',
+        },
+        None,
+    ),
 }
 
 # The wildcard resource as cdk-nag renders it: literals where the environment fixes a value.
@@ -49,15 +66,17 @@ def checked(request: pytest.FixtureRequest, synth: Callable[..., Any]) -> Any:
     return synth(context, nag=True, env=env)
 
 
-def _report(outdir: Path) -> dict[str, Any]:
+def _report(outdir: Path, name: str = "AwsSolutions") -> dict[str, Any]:
     report = json.loads((outdir / "validation-report.json").read_text())
-    (plugin,) = report["pluginReports"]
-    assert plugin["pluginName"] == "AwsSolutions"
+    names = sorted(p["pluginName"] for p in report["pluginReports"])
+    assert names == ["AwsSolutions", "Serverless"]
+    (plugin,) = [p for p in report["pluginReports"] if p["pluginName"] == name]
     return plugin  # type: ignore[no-any-return]
 
 
-def test_aws_solutions_checks_pass(checked: Any) -> None:
-    plugin = _report(checked.outdir)
+@pytest.mark.parametrize("pack", ["AwsSolutions", "Serverless"])
+def test_cdk_nag_packs_pass(checked: Any, pack: str) -> None:
+    plugin = _report(checked.outdir, pack)
     assert plugin["conclusion"] == "success"
     assert plugin["violations"] == []
 
@@ -76,7 +95,10 @@ def test_a_prefix_wildcard_is_acknowledged_as_cdk_nag_names_it(
 
 
 def test_every_acknowledgment_is_specific_and_has_a_reason(checked: Any) -> None:
-    suppressed = _report(checked.outdir)["suppressedViolations"]
+    suppressed = [
+        *_report(checked.outdir)["suppressedViolations"],
+        *_report(checked.outdir, "Serverless")["suppressedViolations"],
+    ]
     assert suppressed, "expected the X-Ray wildcard to be acknowledged"
     for finding in suppressed:
         rule = finding["ruleName"]
