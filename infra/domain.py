@@ -23,9 +23,6 @@ from constructs import Construct
 
 from ._lint import acknowledge_cdk_internal, allow_redundant_role_dependency
 
-# The construct id aws-cdk-lib gives the one function behind all AwsCustomResources of a stack.
-_SDK_PROVIDER = "AWS679f53fac002430cb0da5b7982bd2287"
-
 _EXISTS = "DomainAlreadyExistsFault"
 REGISTER_DOMAIN_REASON = (
     "swf:RegisterDomain supports no resource-level permissions (SWF's API reference: IAM "
@@ -98,6 +95,7 @@ class SwfDomain(Construct):
         provider = stack.node.try_find_child(_PROVIDER_ID)
         if provider is not None:
             allow_redundant_role_dependency(provider)
+            acknowledge_cdk_internal(provider)
 
     def _call(
         self,
@@ -122,10 +120,6 @@ class SwfDomain(Construct):
             install_latest_aws_sdk=False,
             removal_policy=RemovalPolicy.RETAIN,
         )
-        # The singleton function behind every AwsCustomResource of the stack.
-        for child in Stack.of(self).node.children:
-            if child.node.id.startswith(_SDK_PROVIDER):
-                acknowledge_cdk_internal(child)
         if self.deploy_nonce is None:
             return resource
         # Ignored by the provider; a new value makes CloudFormation send an Update (the call).

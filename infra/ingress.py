@@ -86,6 +86,8 @@ class SignalIngress(Construct):
                 "LambdaTracing": UNTRACED,
             },
         )
+        self.url: lambda_.FunctionUrl | None = None
+        self.policy: iam.ManagedPolicy | None = None
         for number, rule in enumerate(rules, start=1):
             self._rule(number, rule, dead_letters)
         if url:

@@ -236,10 +236,16 @@ class Client:
         return _pages.list_page(self.swf, self.domain, flt, size=limit, token=page_token)
 
 
-def as_client(client: Client | SWFClient | None, domain: str | None) -> Client:
-    """The `Client` for a call that was given a `pyflow.Client`, a boto3 client or neither."""
+def as_client(
+    client: Client | SWFClient | None,
+    domain: str | None,
+    payload_store: PayloadStore | None = None,
+) -> Client:
+    """The `Client` for a call that was given a `pyflow.Client`, a boto3 client or neither;
+    `payload_store`, when given, replaces the store a `pyflow.Client` carries."""
     if isinstance(client, Client):
-        if domain is not None and domain != client.domain:
-            return Client(client.swf, domain=domain, payload_store=client.payload_store)
+        store = payload_store if payload_store is not None else client.payload_store
+        if (domain is not None and domain != client.domain) or store is not client.payload_store:
+            return Client(client.swf, domain=domain or client.domain, payload_store=store)
         return client
-    return Client(client, domain=domain)
+    return Client(client, domain=domain, payload_store=payload_store)

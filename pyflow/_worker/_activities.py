@@ -125,10 +125,9 @@ def poll_for_activities(
     check_swf_name(task_list, "task_list")
     check_concurrency(concurrency)
     served = activity_map(activities)
-    given = as_client(client, domain)
-    swf = given.swf
     # A pyflow.Client carries its store: workers made from it read and write the same one.
-    store = payload_store if payload_store is not None else given.payload_store
+    given = as_client(client, domain, payload_store)
+    swf, store = given.swf, given.payload_store
     name = identity or default_identity()
 
     def make(number: int) -> Callable[[StopControl], bool]:

@@ -103,17 +103,15 @@ def poll_for_executions(
     """
     check_swf_name(domain, "domain")
     check_swf_name(task_list, "task_list")
-    given = as_client(client, domain)
+    # A pyflow.Client carries its store: the decider reads and writes the same one.
+    given = as_client(client, domain, payload_store)
     loop = _DeciderLoop(
         catalog=workflow_closure(workflows),
         domain=domain,
         task_list=task_list,
         identity=identity or default_identity(),
         client=given.swf,
-        # A pyflow.Client carries its store: the decider reads and writes the same one.
-        payloads=DeciderPayloads(
-            payload_store if payload_store is not None else given.payload_store
-        ),
+        payloads=DeciderPayloads(given.payload_store),
     )
     run_loop(loop.iterate, num_iterations=num_iterations, should_stop=should_stop)
     return loop.stats

@@ -28,18 +28,25 @@ def stack(synth: Callable[..., Any], tmp_path_factory: pytest.TempPathFactory) -
     return synth({"example_functions": "false"}, project_root=project, nag=True)
 
 
+def _function(stack: Any, function_name: str | None) -> dict[str, Any]:
+    """The decider's properties (no name), or those of the function with this name."""
+
+    def wanted(props: dict[str, Any]) -> bool:
+        if function_name is None:
+            return bool(props["Handler"] == "decider.lambda_handler")
+        return bool(props.get("FunctionName") == function_name)
+
+    (props,) = [
+        f["Properties"]
+        for f in stack.resources("AWS::Lambda::Function").values()
+        if wanted(f["Properties"])
+    ]
+    return props  # type: ignore[no-any-return]
+
+
 def _role_statements(stack: Any, function_name: str | None) -> list[Any]:
     resources = stack.json["Resources"]
-    functions = stack.resources("AWS::Lambda::Function")
-    if function_name is None:
-        (function,) = [
-            f for f in functions.values() if f["Properties"]["Handler"] == "decider.lambda_handler"
-        ]
-    else:
-        (function,) = [
-            f for f in functions.values() if f["Properties"].get("FunctionName") == function_name
-        ]
-    role_id = function["Properties"]["Role"]["Fn::GetAtt"][0]
+    role_id = _function(stack, function_name)["Role"]["Fn::GetAtt"][0]
     statements: list[Any] = []
     for policy in stack.resources("AWS::IAM::Policy").values():
         if {"Ref": role_id} in policy["Properties"]["Roles"]:
@@ -48,13 +55,8 @@ def _role_statements(stack: Any, function_name: str | None) -> list[Any]:
 
 
 def _environment(stack: Any, function_name: str | None) -> dict[str, Any]:
-    for function in stack.resources("AWS::Lambda::Function").values():
-        props = function["Properties"]
-        if (function_name is None and props["Handler"] == "decider.lambda_handler") or (
-            props.get("FunctionName") == function_name and function_name is not None
-        ):
-            return render(props["Environment"]["Variables"], stack.json["Resources"])  # type: ignore[no-any-return]
-    raise AssertionError(f"no function {function_name}")
+    variables = _function(stack, function_name)["Environment"]["Variables"]
+    return render(variables, stack.json["Resources"])  # type: ignore[no-any-return]
 
 
 def test_the_bucket_is_encrypted_private_tls_only_retained_and_expires(stack: Any) -> None:
