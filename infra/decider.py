@@ -10,6 +10,8 @@ account) can cap it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Validations
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
@@ -58,7 +60,7 @@ class Decider(Construct):
         construct_id: str,
         *,
         code: lambda_.Code,
-        layer: lambda_.ILayerVersion,
+        layers: Sequence[lambda_.ILayerVersion],
         runtime: lambda_.Runtime,
         architecture: lambda_.Architecture,
         domain_name: str,
@@ -71,6 +73,7 @@ class Decider(Construct):
         memory_size: int,
         reserved_concurrency: int | None,
         log_retention: logs.RetentionDays,
+        workflows_package: str = "workflows",
     ) -> None:
         super().__init__(scope, construct_id)
         self.log_group = logs.LogGroup(
@@ -103,7 +106,7 @@ class Decider(Construct):
             handler=HANDLER,
             runtime=runtime,
             architecture=architecture,
-            layers=[layer],
+            layers=list(layers),
             role=self.role,
             timeout=timeout,
             memory_size=memory_size,
@@ -119,7 +122,7 @@ class Decider(Construct):
                 "PYFLOW_DOMAIN": domain_name,
                 "PYFLOW_TASK_LIST": task_list,
                 "PYFLOW_LAMBDA_ROLE": lambda_role.role_arn,
-                "PYFLOW_WORKFLOWS": "workflows",
+                "PYFLOW_WORKFLOWS": workflows_package,
                 **({} if iterations is None else {"PYFLOW_ITERATIONS": str(iterations)}),
                 "POWERTOOLS_SERVICE_NAME": "pyflow-decider",
                 "POWERTOOLS_METRICS_NAMESPACE": "pyflow",

@@ -9,7 +9,7 @@ pyflow and whatever `workflows/requirements.txt` installs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,7 +82,7 @@ class UserFunctions(Construct):
         construct_id: str,
         *,
         sources: Mapping[str, FunctionSource],
-        layer: lambda_.ILayerVersion,
+        layers: Sequence[lambda_.ILayerVersion],
         runtime: lambda_.Runtime,
         architecture: lambda_.Architecture,
         log_retention: logs.RetentionDays,
@@ -114,7 +114,7 @@ class UserFunctions(Construct):
                 handler=source.handler,
                 runtime=runtime,
                 architecture=architecture,
-                layers=[layer],
+                layers=list(layers),
                 role=role,
                 timeout=Duration.seconds(60),
                 memory_size=128,

@@ -1,21 +1,24 @@
-"""The workflows layer: pyflow, the `workflows/` package and their dependencies, under `python/`.
+"""The workflows layer: pyflow, the workflows package and their dependencies, under `python/`.
 
-Built on the synthesizing machine by pip for the Lambda platform (no Docker): pip downloads the
-wheels for the function's runtime and architecture, whatever the host. The layer's asset hash is
-the hash of the built files, so it is kept reproducible: third-party versions are pinned in
-`layer-requirements.txt`, pyflow and `workflows/` are copied without bytecode caches, and the
-files pip writes that vary between installs (`bin/` scripts with the host interpreter's path,
-`RECORD` listing them, `direct_url.json`) are dropped.
+Built on the synthesizing machine (no Docker): the packages are copied, and pip installs what
+`requirements.txt` beside the workflows asks for (and Powertools, when it is bundled rather than
+taken from AWS's managed layer) as wheels for the function's runtime and architecture, whatever
+the host. The asset's hash is computed from those inputs (files, requirements, versions, this
+module), so an unchanged project reuses the layer already in `cdk.out` instead of rebuilding
+it, and files pip writes that vary between installs (`bin/` scripts with the host
+interpreter's path, `RECORD`, `direct_url.json`) are dropped so two builds are identical.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import shutil
 import subprocess
 import sys
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +27,15 @@ from aws_cdk import AssetHashType, BundlingOptions, ILocalBundling, RemovalPolic
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
-LOCKED_REQUIREMENTS = Path(__file__).with_name("layer-requirements.txt")
+import pyflow
+
+POWERTOOLS_REQUIREMENTS = Path(__file__).with_name("layer-requirements.txt")
+SDK_REQUIREMENTS = Path(__file__).with_name("sdk-requirements.txt")
 # What every Lambda Python runtime already provides (boto3 and what it pulls in): left out of
 # the layer unless asked for, since a second botocore was most of the layer's size.
-RUNTIME_SDK = ("boto3", "botocore", "s3transfer", "urllib3", "dateutil", "six")
+RUNTIME_SDK = ("boto3", "botocore", "s3transfer", "urllib3", "dateutil", "six", "jmespath")
 _DISTRIBUTIONS = {"dateutil": "python_dateutil"}
-_CACHES = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo")
+_CACHE_NAMES = ("__pycache__", "*.pyc", "*.pyo")
 _MACHINES = {"arm64": "aarch64", "x86_64": "x86_64"}
 
 
@@ -43,32 +49,78 @@ def pip_platforms(architecture: str) -> list[str]:
     return [f"manylinux_2_28_{machine}", f"manylinux2014_{machine}"]
 
 
-def build_layer(
-    output_dir: Path,
-    *,
-    project_root: Path,
-    python_version: str,
-    architecture: str,
-    packages: Sequence[str] = ("pyflow", "workflows"),
-    bundle_sdk: bool = False,
-) -> None:
+@dataclass(frozen=True)
+class LayerSources:
+    """Everything a layer is built from; equal sources give an identical layer."""
+
+    packages: tuple[Path, ...]
+    """Package folders, copied under `python/` by their folder name (pyflow, the workflows)."""
+    python_version: str
+    architecture: str
+    requirements: tuple[Path, ...] = ()
+    """Requirements files pip installs for Lambda's platform."""
+    bundle_sdk: bool = False
+    skip: tuple[str, ...] = ()
+    """Top-level folders of the first package not copied (pyflow's CDK library)."""
+
+    def fingerprint(self) -> str:
+        """A hash of every input, this module's own code included (a change to how layers
+        are built must rebuild them too)."""
+        digest = hashlib.sha256()
+        for part in self._parts():
+            digest.update(len(part).to_bytes(8, "big"))
+            digest.update(part)
+        return digest.hexdigest()
+
+    def _parts(self) -> Iterator[bytes]:
+        yield Path(__file__).read_bytes()
+        yield f"{self.python_version} {self.architecture} {self.bundle_sdk}".encode()
+        for requirements in self.requirements:
+            yield requirements.name.encode()
+            yield requirements.read_bytes()
+        for index, package in enumerate(self.packages):
+            yield package.name.encode()
+            for path in _package_files(package, self.skip if index == 0 else ()):
+                yield path.relative_to(package).as_posix().encode()
+                yield path.read_bytes()
+
+
+def _package_files(package: Path, skip: Sequence[str]) -> list[Path]:
+    found = []
+    for path in sorted(package.rglob("*")):
+        relative = path.relative_to(package).parts
+        if relative[0] in skip or any(_is_cache(part) for part in relative):
+            continue
+        if path.is_file():
+            found.append(path)
+    return found
+
+
+def _is_cache(name: str) -> bool:
+    return name == "__pycache__" or name.endswith((".pyc", ".pyo"))
+
+
+def build_layer(output_dir: Path, sources: LayerSources) -> None:
     """Write the layer's files to `output_dir/python` (Lambda puts `/opt/python` on sys.path);
     without `bundle_sdk`, the runtime's own boto3 serves pyflow and the workflows."""
-    for package in packages:
-        if not (project_root / package / "__init__.py").is_file():
-            raise LayerBuildError(
-                f"{project_root / package} is not a Python package (no __init__.py)"
-            )
+    for package in sources.packages:
+        if not (package / "__init__.py").is_file():
+            raise LayerBuildError(f"{package} is not a Python package (no __init__.py)")
     target = output_dir / "python"
     target.mkdir(parents=True, exist_ok=True)
-    requirements = [LOCKED_REQUIREMENTS]
-    user_requirements = project_root / "workflows" / "requirements.txt"
-    if user_requirements.is_file():
-        requirements.append(user_requirements)
-    _pip_install(target, requirements, python_version=python_version, architecture=architecture)
-    for package in packages:
-        shutil.copytree(project_root / package, target / package, ignore=_CACHES)
-    if not bundle_sdk:
+    if sources.requirements:
+        _pip_install(
+            target,
+            sources.requirements,
+            python_version=sources.python_version,
+            architecture=sources.architecture,
+        )
+    for index, package in enumerate(sources.packages):
+        skip = sources.skip if index == 0 else ()
+        shutil.copytree(
+            package, target / package.name, ignore=shutil.ignore_patterns(*_CACHE_NAMES, *skip)
+        )
+    if not sources.bundle_sdk:
         _drop_runtime_sdk(target)
     _drop_unreproducible(target)
 
@@ -149,60 +201,61 @@ def layer_asset_dirs(assembly: Any, stack: Any) -> list[Path]:
 
 @jsii.implements(ILocalBundling)
 class LocalPipBundler:
-    """CDK's local bundling hook: builds the layer in-process so Docker is never needed."""
+    """CDK's local bundling hook: builds the layer in-process so Docker is never needed.
 
-    def __init__(
-        self,
-        *,
-        project_root: Path,
-        python_version: str,
-        architecture: str,
-        bundle_sdk: bool = False,
-    ) -> None:
-        self.project_root = project_root
-        self.python_version = python_version
-        self.architecture = architecture
-        self.bundle_sdk = bundle_sdk
+    CDK calls it only when `cdk.out` has no asset of the sources' hash yet.
+    """
+
+    def __init__(self, sources: LayerSources) -> None:
+        self.sources = sources
+        self.builds = 0
 
     def try_bundle(self, output_dir: str, options: Any = None, **_: Any) -> bool:
         # Returning False would make CDK fall back to `docker run`: fail clearly instead.
-        build_layer(
-            Path(output_dir),
-            project_root=self.project_root,
-            python_version=self.python_version,
-            architecture=self.architecture,
-            bundle_sdk=self.bundle_sdk,
-        )
+        build_layer(Path(output_dir), self.sources)
+        self.builds += 1
         return True
 
 
 class WorkflowsLayer(Construct):
-    """The layer every pyflow function loads; rebuilt (and re-hashed) on each synthesis."""
+    """The layer every pyflow function loads; rebuilt only when its sources change."""
 
     def __init__(
         self,
         scope: Construct,
         construct_id: str,
         *,
-        project_root: Path,
+        workflows: Path,
         runtime: lambda_.Runtime,
         architecture: lambda_.Architecture,
+        pyflow_dir: Path | None = None,
         bundle_sdk: bool = False,
+        bundle_powertools: bool = False,
     ) -> None:
+        """`workflows` is the workflows package's folder; its `requirements.txt`, if any, is
+        installed into the layer. `pyflow_dir` defaults to the pyflow this process runs."""
         super().__init__(scope, construct_id)
-        python_version = runtime.name.removeprefix("python")
-        self.bundler = LocalPipBundler(
-            project_root=project_root,
-            python_version=python_version,
+        if pyflow_dir is None:
+            pyflow_dir = Path(pyflow.__file__).resolve().parent
+        requirements = [POWERTOOLS_REQUIREMENTS] if bundle_powertools else []
+        if (workflows / "requirements.txt").is_file():
+            requirements.append(workflows / "requirements.txt")
+        if requirements or bundle_sdk:
+            requirements.insert(0, SDK_REQUIREMENTS)
+        self.sources = LayerSources(
+            packages=(pyflow_dir, workflows),
+            python_version=runtime.name.removeprefix("python"),
             architecture=architecture.name,
+            requirements=tuple(requirements),
             bundle_sdk=bundle_sdk,
+            skip=("cdk",),
         )
-        # Hash the built files, not the asset's source folder: pyflow and the pinned
-        # requirements live outside `workflows/` but change the layer just as much.
+        self.bundler = LocalPipBundler(self.sources)
         code = lambda_.Code.from_asset(
-            str(project_root / "workflows"),
+            str(workflows),
             exclude=["**/__pycache__", "**/*.pyc"],
-            asset_hash_type=AssetHashType.OUTPUT,
+            asset_hash_type=AssetHashType.CUSTOM,
+            asset_hash=self.sources.fingerprint(),
             bundling=BundlingOptions(image=runtime.bundling_image, local=self.bundler),
         )
         self.code = code
@@ -212,7 +265,7 @@ class WorkflowsLayer(Construct):
             code=code,
             compatible_runtimes=[runtime],
             compatible_architectures=[architecture],
-            description=f"pyflow, workflows/ and their dependencies ({runtime.name}, "
+            description=f"pyflow, {workflows.name} and their dependencies ({runtime.name}, "
             f"{architecture.name})",
             removal_policy=RemovalPolicy.DESTROY,
         )

@@ -56,8 +56,13 @@ def test_the_stack_deploys_them_with_the_layer_and_swf_may_invoke_exactly_them(
         (function,) = result.resources("AWS::Lambda::Function", {"FunctionName": name}).values()
         assert function["Properties"]["Handler"] == handler
         assert function["Properties"]["Runtime"] == "python3.14"
-        (layer,) = function["Properties"]["Layers"]
-        assert result.json["Resources"][layer["Ref"]]["Type"] == "AWS::Lambda::LayerVersion"
+        # The workflows layer and AWS's Powertools layer, as the decider has them.
+        layers = sorted(render(function["Properties"]["Layers"], result.json["Resources"]))
+        assert layers == [
+            "<Ref AWS::Lambda::LayerVersion>",
+            "arn:aws:lambda:${Region}:017000801446:layer:"
+            "AWSLambdaPowertoolsPythonV3-python314-arm64:27",
+        ]
     rendered = render(result.statements(), result.json["Resources"])
     (invoke,) = [s for s in rendered if "function:charge" in str(s.get("Resource"))]
     assert invoke["Action"] == "lambda:InvokeFunction"

@@ -1,5 +1,6 @@
 """The workflows layer really built (pip from the package index, no Docker): its contents, its
-target platform, and a hash that does not change between two builds of the same sources."""
+target platform, a hash that does not change between two builds of the same sources, and a
+build skipped when `cdk.out` already holds the layer of unchanged sources."""
 
 from __future__ import annotations
 
@@ -12,9 +13,20 @@ import aws_cdk as cdk
 import pytest
 
 import pyflow
-from infra.layer import RUNTIME_SDK, LayerBuildError, _drop_runtime_sdk, build_layer, zipped_size
+from infra.layer import (
+    RUNTIME_SDK,
+    LayerBuildError,
+    LayerSources,
+    _drop_runtime_sdk,
+    build_layer,
+    zipped_size,
+)
+
+from .conftest import synthesize
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+POWERTOOLS = PROJECT_ROOT / "infra" / "layer-requirements.txt"
+SDK = PROJECT_ROOT / "infra" / "sdk-requirements.txt"
 
 pytestmark = pytest.mark.slow
 
@@ -35,10 +47,24 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def bundled(synth: Callable[..., Any], snapshot: Path) -> tuple[Any, Path]:
     workflows = pyflow.load_workflows("workflows")
-    result = synth(bundle=True, project_root=snapshot, workflows=workflows)
+    context = {"bundle_powertools": "true"}
+    result = synth(context, bundle=True, project_root=snapshot, workflows=workflows)
+    return result, _asset(result)
+
+
+def _asset(result: Any) -> Path:
     (layer,) = result.resources("AWS::Lambda::LayerVersion").values()
     asset_hash = layer["Properties"]["Content"]["S3Key"].removesuffix(".zip")
-    return result, result.outdir / f"asset.{asset_hash}"
+    return Path(result.outdir) / f"asset.{asset_hash}"
+
+
+def _sources(root: Path, **kwargs: Any) -> LayerSources:
+    return LayerSources(
+        packages=(root / "pyflow", root / "workflows"),
+        python_version="3.14",
+        architecture="arm64",
+        **kwargs,
+    )
 
 
 def test_layer_holds_pyflow_the_workflows_and_their_dependencies(
@@ -54,7 +80,6 @@ def test_layer_holds_pyflow_the_workflows_and_their_dependencies(
         "workflows/string_transformer.py",
         "aws_lambda_powertools/__init__.py",
         "aws_xray_sdk/__init__.py",
-        "jmespath/__init__.py",
     ):
         assert (python / path).is_file(), path
 
@@ -100,22 +125,72 @@ def test_layer_has_no_files_that_vary_between_builds(bundled: tuple[Any, Path]) 
     assert not list(python.glob("*.dist-info/direct_url.json"))
 
 
-def test_layer_hash_is_the_same_for_a_second_build(
+def test_a_second_build_of_the_same_sources_is_identical(
     bundled: tuple[Any, Path], snapshot: Path, tmp_path: Path
 ) -> None:
-    _, asset = bundled
-    build_layer(tmp_path, project_root=snapshot, python_version="3.14", architecture="arm64")
-    again = cdk.FileSystem.fingerprint(str(tmp_path))
-    assert again == cdk.FileSystem.fingerprint(str(asset))
-    assert asset.name == f"asset.{again}"
+    result, asset = bundled
+    sources = _sources(snapshot, requirements=(SDK, POWERTOOLS), skip=("cdk",))
+    build_layer(tmp_path, sources)
+    assert cdk.FileSystem.fingerprint(str(tmp_path)) == cdk.FileSystem.fingerprint(str(asset))
+    # CDK names the asset by a hash of the sources' fingerprint (and the bundling options).
+    assert result.stack.layer.sources == sources
 
 
 def test_a_package_that_is_not_there_fails_the_build_clearly(tmp_path: Path) -> None:
     with pytest.raises(LayerBuildError, match="is not a Python package"):
-        build_layer(
-            tmp_path / "out",
-            project_root=tmp_path,
-            python_version="3.14",
-            architecture="arm64",
-            packages=("workflows",),
-        )
+        build_layer(tmp_path / "out", _sources(tmp_path))
+
+
+def test_by_default_the_layer_holds_only_pyflow_and_the_workflows(
+    synth: Callable[..., Any], snapshot: Path
+) -> None:
+    # Powertools comes from AWS's managed layer, boto3 from the runtime: pip has nothing to do.
+    asset = _asset(synth(bundle=True, project_root=snapshot))
+    assert sorted(p.name for p in (asset / "python").iterdir()) == ["pyflow", "workflows"]
+    assert zipped_size(asset) < 1_000_000
+
+
+def test_an_unchanged_project_reuses_the_layer_in_cdk_out(
+    snapshot: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    project = tmp_path_factory.mktemp("cached")
+    for package in ("pyflow", "workflows", "handlers"):
+        shutil.copytree(snapshot / package, project / package)
+    outdir = tmp_path_factory.mktemp("cdk.out")
+    first = synthesize(outdir=outdir, bundle=True, project_root=project)
+    again = synthesize(outdir=outdir, bundle=True, project_root=project)
+    assert (first.stack.layer.bundler.builds, again.stack.layer.bundler.builds) == (1, 0)
+    assert _asset(again) == _asset(first)
+    (project / "workflows" / "extra.py").write_text("VALUE = 1\n")
+    changed = synthesize(outdir=outdir, bundle=True, project_root=project)
+    assert changed.stack.layer.bundler.builds == 1
+    assert _asset(changed) != _asset(first)
+    assert (_asset(changed) / "python" / "workflows" / "extra.py").is_file()
+
+
+def test_the_fingerprint_covers_requirements_and_ignores_caches(tmp_path: Path) -> None:
+    for package in ("pyflow", "workflows"):
+        (tmp_path / package).mkdir()
+        (tmp_path / package / "__init__.py").write_text("")
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("requests==2.32.0\n")
+    before = _sources(tmp_path, requirements=(requirements,)).fingerprint()
+    (tmp_path / "workflows" / "__pycache__").mkdir()
+    (tmp_path / "workflows" / "__pycache__" / "x.pyc").write_bytes(b"cache")
+    (tmp_path / "pyflow" / "cdk").mkdir()
+    (tmp_path / "pyflow" / "cdk" / "stack.py").write_text("# the CDK library is not shipped")
+    skipping = _sources(tmp_path, requirements=(requirements,), skip=("cdk",))
+    assert skipping.fingerprint() == before
+    requirements.write_text("requests==2.32.3\n")
+    assert skipping.fingerprint() != before
+    build_layer(tmp_path / "out", skipping)
+    assert not (tmp_path / "out" / "python" / "pyflow" / "cdk").exists()
+
+
+def test_bundle_sdk_keeps_boto3_in_the_layer(synth: Callable[..., Any], snapshot: Path) -> None:
+    asset = _asset(synth({"bundle_sdk": "true"}, bundle=True, project_root=snapshot))
+    python = asset / "python"
+    for name in ("boto3", "botocore", "s3transfer"):
+        assert (python / name / "__init__.py").is_file(), name
+    assert not (python / "aws_lambda_powertools").exists()
+    print(f"layer with the SDK: {zipped_size(asset) / 1e6:.1f} MB zipped")

@@ -88,7 +88,7 @@ def test_a_prefix_wildcard_is_acknowledged_as_cdk_nag_names_it(
     acknowledged = [
         f["ruleName"]
         for f in _report(checked.outdir)["suppressedViolations"]
-        if f["acknowledgedAt"] == "Pyflow/LambdaRole/Role"
+        if f["acknowledgedAt"] == "Pyflow/Default/LambdaRole/Role"
     ]
     expected = PREFIX_FINDINGS.get(variant)
     assert acknowledged == ([f"AwsSolutions-IAM5[Resource::{expected}]"] if expected else [])

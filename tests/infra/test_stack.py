@@ -271,8 +271,10 @@ def test_decider_runs_pyflow_with_the_layer_and_its_settings(
 ) -> None:
     _, decider = _decider(stack)
     props = decider["Properties"]
-    (layer,) = props["Layers"]
+    # The workflows layer and AWS's Powertools layer (tests/infra/test_powertools.py).
+    (layer,) = [item for item in props["Layers"] if "Ref" in item]
     assert resources[layer["Ref"]]["Type"] == "AWS::Lambda::LayerVersion"
+    assert len(props["Layers"]) == 2
     assert props["Runtime"] == "python3.14"
     assert props["Architectures"] == ["arm64"]
     # No reservation by default: any fails the CREATE in an account at the default quota of 10.
