@@ -139,4 +139,8 @@ def main(argv: Sequence[str], out: Callable[[str], Any] = print) -> int:
 
 
 if __name__ == "__main__":
+    # Python put this script's folder first on sys.path: its modules (settings, functions,
+    # layer...) must not stand in for the user's modules of the same names.
+    if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+        del sys.path[0]
     sys.exit(main(sys.argv[1:]))

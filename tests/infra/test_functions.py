@@ -70,3 +70,23 @@ def test_the_stack_deploys_them_with_the_layer_and_swf_may_invoke_exactly_them(
         "arn:aws:lambda:${Region}:${Account}:function:charge",
         "arn:aws:lambda:${Region}:${Account}:function:ship",
     ]
+
+
+def test_functions_deployed_elsewhere_are_given_by_arn_and_swf_may_invoke_exactly_those(
+    tmp_path: Path, synth: Callable[..., Any]
+) -> None:
+    # The workflow names an existing function by its ARN (SWF's ScheduleLambdaFunction takes
+    # a name or an ARN); the setting adds another the workflows do not name.
+    billing = "arn:aws:lambda:eu-west-1:210987654321:function:billing"
+    audit = "arn:aws:lambda:eu-west-1:210987654321:function:audit:live"
+    project = _project(tmp_path)
+    shutil.rmtree(project / "functions")
+    (project / "workflows" / "orders.py").write_text(WORKFLOW.replace('"ship"', f'"{billing}"'))
+    result = synth({"example_functions": "false", "lambda_functions": audit}, project_root=project)
+    rendered = render(result.statements(), result.json["Resources"])
+    (invoke,) = [s for s in rendered if billing in str(s.get("Resource"))]
+    assert invoke["Action"] == "lambda:InvokeFunction"
+    assert invoke["Resource"] == sorted(
+        [audit, billing, "arn:aws:lambda:${Region}:${Account}:function:charge"]
+    )
+    assert not result.resources("AWS::Lambda::Function", {"FunctionName": "billing"})
