@@ -22,7 +22,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from ._lint import UNTRACED, acknowledge_serverless, allow_redundant_role_dependency
-from .settings import PATTERN_KEYS, SignalRule
+from ._signal_rules import PATTERN_KEYS, SignalRule
 
 HANDLER = "signal.lambda_handler"
 EVENT_KEY = "pyflow.event"

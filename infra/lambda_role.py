@@ -37,11 +37,6 @@ class SwfLambdaRole(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
-        if not function_names and not function_name_prefix:
-            raise ValueError(
-                "the SWF Lambda role needs functions to invoke: define a LambdaTask in workflows/, "
-                "deploy the example functions, or set lambda_functions or lambda_function_prefix"
-            )
         self.function_arns = sorted({function_arn(stack, name) for name in function_names})
         # The trust policy is the one SWF's developer guide gives for Lambda tasks, nothing more:
         # https://docs.aws.amazon.com/amazonswf/latest/developerguide/lambda-task.html
@@ -70,9 +65,12 @@ class SwfLambdaRole(Construct):
                     "but lambda:InvokeFunction",
                 )
             )
-        self.role.add_to_principal_policy(
-            iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=resources)
-        )
+        # Workflows of activities only invoke nothing: the role stays, with no permission, so
+        # types and starters can name it the same way.
+        if resources:
+            self.role.add_to_principal_policy(
+                iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=resources)
+            )
         self.starter_policy = iam.ManagedPolicy(
             self,
             "StarterPolicy",

@@ -33,8 +33,9 @@ from .payloads import PayloadBucket
 from .powertools import powertools_layer
 from .registration import WorkflowRegistration
 from .schedule import DeciderSchedule, FailureQueue
-from .settings import Settings
+from .settings import Settings, SettingsError
 from .worker_policy import ActivityWorkerPolicy
+from .workers import WorkerService
 
 RUNTIME = lambda_.Runtime.PYTHON_3_14
 _ARCHITECTURES = {"arm64": lambda_.Architecture.ARM_64, "x86_64": lambda_.Architecture.X86_64}
@@ -292,4 +293,29 @@ class PyflowApp(Construct):
             self.workers.policy.add_statements(payloads.statement())
             payloads.allow_prefix_wildcard(self.workers.policy)
             payload_outputs(self, payloads)
+        if settings.worker_service:
+            self._worker_service()
         stack_outputs(self, settings, self.found, self.lambda_role, self.decider, self.workers)
+
+    def _worker_service(self) -> None:
+        if not self.found.activity_task_lists and self.settings.worker_target is None:
+            raise SettingsError(
+                f"worker_service is on, but {self.package.name} has no activity tasks: add a "
+                "pyflow.ActivityTask, or name the module of the activities in worker_target"
+            )
+        environment = {}
+        if self.payloads is not None:
+            environment = {
+                "PYFLOW_PAYLOAD_BUCKET": self.payloads.bucket.bucket_name,
+                "PYFLOW_PAYLOAD_PREFIX": self.payloads.prefix,
+            }
+        self.worker_service = WorkerService(
+            self,
+            "WorkerService",
+            settings=self.settings,
+            package=self.package,
+            pyflow_dir=self.layer.sources.packages[0],
+            policy=self.workers.policy,
+            environment=environment,
+            log_retention=self.log_retention,
+        )

@@ -8,7 +8,6 @@ a message naming the key, before anything reaches CloudFormation.
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from constructs import Node
 
 from pyflow._workflow._names import lambda_name_problem, swf_name_problem
 
+from ._signal_rules import SettingsError, SignalRule, as_rules
 from .powertools import POWERTOOLS_LAYER_VERSION
 
 ARCHITECTURES = ("arm64", "x86_64")
@@ -48,34 +48,6 @@ LOG_RETENTION_DAYS = (
 
 # The decider stops polling when less than this is left: a long poll lasts up to 60 s.
 POLL_DEADLINE_MARGIN = 70
-
-
-# EventBridge pattern fields a signal rule may match on (top-level keys of an event).
-PATTERN_KEYS = {
-    "source": "source",
-    "detail-type": "detail_type",
-    "detail": "detail",
-    "account": "account",
-    "region": "region",
-    "resources": "resources",
-    "id": "id",
-    "time": "time",
-    "version": "version",
-}
-
-
-@dataclass(frozen=True)
-class SignalRule:
-    """Events matching `pattern` signal `signal_name` to `workflow_id` (a literal, or a JSON
-    path into the event such as `$.detail.orderId`), with the whole event as input."""
-
-    pattern: dict[str, Any]
-    workflow_id: str
-    signal_name: str
-
-
-class SettingsError(ValueError):
-    """A context value that cannot be used; the message names the key and what is accepted."""
 
 
 @dataclass(frozen=True)
@@ -155,6 +127,22 @@ class Settings:
     """EventBridge rules whose matching events signal an execution, as JSON: a list of
     {"pattern": {...}, "workflow_id": "id or $.detail.path", "signal_name": "..."}."""
 
+    worker_service: bool = False
+    """Run `pyflow worker` on ECS Fargate for the workflows' activities (the image is built from
+    pyflow and the workflows package by `cdk deploy`, which needs Docker; synth does not)."""
+    worker_target: str | None = None
+    """What the workers run (a module, or MODULE:ATTRIBUTE); default: the workflows package."""
+    worker_task_list: str | None = None
+    """Activity task list the workers poll; default: each activity's own."""
+    worker_count: int = 1
+    """Worker tasks (containers) the service keeps running."""
+    worker_concurrency: int = 4
+    """Activities each worker task runs at once (`pyflow worker --concurrency`)."""
+    worker_cpu: int = 256
+    """Fargate CPU units of a worker task: 256, 512, 1024, 2048 or 4096."""
+    worker_memory: int = 512
+    """Memory (MiB) of a worker task, within what Fargate allows for `worker_cpu`."""
+
     @classmethod
     def from_context(cls, node: Node) -> Settings:
         """Read every field from the node's context, keeping the default where unset."""
@@ -220,6 +208,7 @@ class Settings:
                 "(the start of a Lambda function name)"
             )
         self._check_payloads()
+        _check_workers(self)
         _in_range("powertools_layer_version", self.powertools_layer_version, 1, 100_000)
         if not self.stack_name.strip() or not self.decider_schedule.strip():
             raise SettingsError("stack_name and decider_schedule must not be empty")
@@ -237,6 +226,44 @@ class Settings:
                 f"payload_prefix {self.payload_prefix!r} must be one or more S3 key segments, "
                 "each ending in '/' (e.g. 'pyflow/payloads/')"
             )
+
+
+# Fargate's CPU units and the memory (MiB) each allows.
+FARGATE_SIZES = {
+    256: (512, 1024, 2048),
+    512: tuple(range(1024, 4097, 1024)),
+    1024: tuple(range(2048, 8193, 1024)),
+    2048: tuple(range(4096, 16385, 1024)),
+    4096: tuple(range(8192, 30721, 1024)),
+}
+
+
+def _check_workers(settings: Settings) -> None:
+    _in_range("worker_count", settings.worker_count, 0, 1000)
+    _in_range("worker_concurrency", settings.worker_concurrency, 1, 1000)
+    memory = FARGATE_SIZES.get(settings.worker_cpu)
+    if memory is None:
+        raise SettingsError(
+            f"worker_cpu must be one of {', '.join(map(str, FARGATE_SIZES))}, "
+            f"not {settings.worker_cpu}"
+        )
+    if settings.worker_memory not in memory:
+        raise SettingsError(
+            f"worker_memory {settings.worker_memory} is not a Fargate size for worker_cpu "
+            f"{settings.worker_cpu}: use one of {', '.join(map(str, memory))}"
+        )
+    target = settings.worker_target
+    if target is not None:
+        module, colon, attribute = target.partition(":")
+        names = module.split(".") + ([attribute] if colon else [])
+        if not all(name.isidentifier() for name in names):
+            raise SettingsError(
+                f"worker_target {target!r} must be a module name (pkg.module) or MODULE:ATTRIBUTE"
+            )
+    if settings.worker_task_list is not None:
+        problem = swf_name_problem(settings.worker_task_list)
+        if problem:
+            raise SettingsError(f"worker_task_list {settings.worker_task_list!r} {problem}")
 
 
 def _in_range(key: str, value: int, low: int, high: int) -> None:
@@ -329,34 +356,12 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "bundle_powertools": _as_bool,
     "powertools_layer_version": _as_int,
     "signal_endpoint": _as_bool,
-    "signal_rules": lambda key, value: _as_rules(key, value),
+    "signal_rules": as_rules,
+    "worker_service": _as_bool,
+    "worker_target": _as_optional_str,
+    "worker_task_list": _as_optional_str,
+    "worker_count": _as_int,
+    "worker_concurrency": _as_int,
+    "worker_cpu": _as_int,
+    "worker_memory": _as_int,
 }
-
-
-def _as_rules(key: str, value: Any) -> tuple[SignalRule, ...]:
-    if isinstance(value, str):
-        try:
-            value = json.loads(value) if value.strip() else []
-        except ValueError as exc:
-            raise SettingsError(f"{key} must be JSON (a list of rules): {exc}") from None
-    if not isinstance(value, list):
-        raise SettingsError(f"{key} must be a list of rules, not {value!r}")
-    return tuple(_as_rule(f"{key}[{index}]", item) for index, item in enumerate(value))
-
-
-def _as_rule(where: str, item: Any) -> SignalRule:
-    shape = '{"pattern": {"source": [...]}, "workflow_id": ..., "signal_name": ...}'
-    if not isinstance(item, dict) or set(item) != {"pattern", "workflow_id", "signal_name"}:
-        raise SettingsError(f"{where} must be an object {shape}, not {item!r}")
-    pattern, workflow_id, signal_name = item["pattern"], item["workflow_id"], item["signal_name"]
-    if not isinstance(pattern, dict) or not pattern or set(pattern) - set(PATTERN_KEYS):
-        raise SettingsError(
-            f"{where}.pattern must be a non-empty EventBridge pattern with keys among "
-            f"{', '.join(PATTERN_KEYS)}, not {pattern!r}"
-        )
-    if not isinstance(workflow_id, str) or not workflow_id.strip():
-        raise SettingsError(f"{where}.workflow_id must be a workflow id or a $.path into the event")
-    problem = swf_name_problem(signal_name) if isinstance(signal_name, str) else "is not a string"
-    if problem:
-        raise SettingsError(f"{where}.signal_name {signal_name!r} {problem}")
-    return SignalRule(pattern, workflow_id, signal_name)
