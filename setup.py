@@ -1,4 +1,4 @@
-"""Packaging beyond what pyproject.toml can say: the CDK library (`infra/`, with the Lambda
+"""The package list, which pyproject.toml cannot say: the CDK library (`infra/`, with the Lambda
 `handlers/` it deploys) ships inside the wheel as `pyflow.cdk`, so `pip install
 'pyflow-swf[cdk]'` gives a user's own CDK app the `PyflowApp` construct."""
 
@@ -12,8 +12,4 @@ setup(
         "pyflow.cdk.handlers",
     ],
     package_dir={"pyflow.cdk": "infra", "pyflow.cdk.handlers": "handlers"},
-    package_data={
-        "pyflow": ["py.typed", "ui/templates/*.html", "ui/static/*"],
-        "pyflow.cdk": ["*.txt"],
-    },
 )
