@@ -8,7 +8,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -107,16 +106,13 @@ def test_in_process_server_serves_an_existing_engine() -> None:
         assert names == ["shared"]
 
 
-def test_a_call_over_http_is_not_held_back_by_delayed_acknowledgements(server_url: str) -> None:
-    # Headers and body used to leave in two writes with Nagle's algorithm on: the body waited
-    # for the client's delayed ACK, ~40 ms on Linux, so each of these took ~45 ms (0.9 s in
-    # all). They take ~1 ms each now; the bound leaves room for a loaded machine.
-    client = _client(server_url)
-    client.register_domain(name="quick", workflowExecutionRetentionPeriodInDays="1")
-    began = time.perf_counter()
-    for _ in range(20):
-        client.describe_domain(name="quick")
-    assert time.perf_counter() - began < 0.4
+def test_answers_leave_without_nagles_delay() -> None:
+    # Headers and body leave in two writes; with Nagle's algorithm on, the body waited for the
+    # client's delayed ACK (~40 ms on Linux), so every call took ~45 ms. The effect is measured
+    # by benchmarks/compare_simpleflow.py (a timed unit test would be a flaky one).
+    from pyflow.local._server import _Handler
+
+    assert _Handler.disable_nagle_algorithm is True
 
 
 def test_wrong_target_header_is_a_400_not_a_500(server_url: str) -> None:
