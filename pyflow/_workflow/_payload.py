@@ -14,7 +14,7 @@ MAX_REASON = 256
 TRUNCATION_MARKER = "...[truncated by pyflow]"
 STORE_HINT = (
     "set a payload store to pass larger ones (payload_store=pyflow.S3PayloadStore(bucket, "
-    "prefix), or PYFLOW_PAYLOAD_BUCKET)"
+    "prefix), PYFLOW_PAYLOAD_BUCKET, or locally local serve --payload-dir)"
 )
 """How to get past SWF's limit, for every message about an oversize payload; short, because
 it ends up in failure reasons (256 characters)."""
