@@ -1,8 +1,9 @@
 """The one place boto3 SWF clients are built: the runtime's, the CLI's and the Lambda handlers'.
 
 Every client gets botocore's standard retry mode (throttling, 5xx and connection errors retried
-with capped exponential backoff and jitter, so no call site has a retry loop of its own) and a
-read timeout above SWF's 60-second long poll. The endpoint is the caller's, else
+with capped exponential backoff and jitter, so no call site has a retry loop of its own), a
+read timeout above SWF's 60-second long poll and a faster parser of SWF's timestamps (the
+same datetimes as botocore's: `_timestamps`). The endpoint is the caller's, else
 AWS_ENDPOINT_URL_SWF / AWS_ENDPOINT_URL as boto3 reads them, else AWS. A loopback endpoint
 (`pyflow local serve`, moto_server) needs no AWS account: a missing region or missing
 credentials are filled with placeholders there, while against AWS they are a clear
@@ -18,9 +19,11 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 import boto3
+import botocore.session
 from botocore.config import Config
 
 from .._exceptions import ConfigurationError
+from ._timestamps import parse_timestamp
 
 if TYPE_CHECKING:
     from mypy_boto3_swf import SWFClient
@@ -89,13 +92,7 @@ def swf_client(
             f"endpoint {endpoint!r} is not an http:// or https:// URL",
             hint="for example http://127.0.0.1:8765 (what `pyflow local serve` prints)",
         )
-    try:
-        session = boto3.session.Session(profile_name=profile, region_name=region)
-    except Exception as exc:  # botocore's ProfileNotFound and friends
-        raise ConfigurationError(
-            f"cannot use AWS profile {profile!r}: {exc}",
-            hint="list profiles with `aws configure list-profiles`",
-        ) from exc
+    session = _session(profile, region)
     local = endpoint is not None and is_loopback(endpoint)
     # boto3 reads AWS_DEFAULT_REGION; AWS_REGION is what Lambda and most SDKs set.
     region_name = (
@@ -129,6 +126,22 @@ def swf_client(
         aws_secret_access_key=secret,
     )
     return client
+
+
+def _session(profile: str | None, region: str | None) -> boto3.session.Session:
+    core = botocore.session.get_session()
+    # SWF sends a timestamp with every event; botocore's parser was a third of reading them.
+    parsers = core.get_component("response_parser_factory")
+    parsers.set_parser_defaults(timestamp_parser=parse_timestamp)
+    try:
+        return boto3.session.Session(
+            profile_name=profile, region_name=region, botocore_session=core
+        )
+    except Exception as exc:  # botocore's ProfileNotFound and friends
+        raise ConfigurationError(
+            f"cannot use AWS profile {profile!r}: {exc}",
+            hint="list profiles with `aws configure list-profiles`",
+        ) from exc
 
 
 def default_client() -> SWFClient:
