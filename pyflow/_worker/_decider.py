@@ -179,7 +179,9 @@ class _DeciderLoop:
 
     def _poll(self) -> _Task | None:
         """One decision task with the events it needs, or None after an empty poll."""
-        size = self.sizer.size()
+        # With no state kept (a cold Lambda, a restarted process) the task misses whatever its
+        # run: full pages read it in as few calls as the full read always took.
+        size = self.sizer.size() if len(self.cache) else MAX_PAGE
         args: dict[str, Any] = {
             "domain": self.domain,
             "taskList": {"name": self.task_list},

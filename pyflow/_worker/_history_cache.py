@@ -126,9 +126,10 @@ def read_back(
     """The events after `since` (0: all), from a newest-first first page and what follows.
 
     `poll_page(token)` gets the task's next poll page (same page size); `history_page(token,
-    reverse)` a GetWorkflowExecutionHistory page of MAX_PAGE events, used when more than a
-    few small pages remain. None if the pages do not join up into ids since+1..top (an
-    engine that pages differently): the caller then reads everything afresh."""
+    reverse)` a GetWorkflowExecutionHistory page of MAX_PAGE events, used when the poll's
+    pages are small and more than a few of them remain. None if the pages do not join up
+    into ids since+1..top (an engine that pages differently): the caller then reads
+    everything afresh."""
     pages, read = 1, len(first.get("events", ()))
     by_id: dict[int, HistoryEventTypeDef] = {}
     _add(by_id, first.get("events", ()))
@@ -137,7 +138,10 @@ def read_back(
     top = max(by_id)
     oldest = min(by_id)
     token = first.get("nextPageToken")
-    while token and oldest > since + 1 and (oldest - since - 1) <= _FOLLOW_UP_PAGES * page_size:
+    # Full poll pages are as few calls as any; small ones only while a few of them suffice.
+    while token and oldest > since + 1 and (
+        page_size >= MAX_PAGE or (oldest - since - 1) <= _FOLLOW_UP_PAGES * page_size
+    ):
         page = poll_page(token)
         pages, read = pages + 1, read + len(page.get("events", ()))
         oldest = min(oldest, _add(by_id, page.get("events", ())))

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 import pyflow
+from pyflow._decider import decide
 from pyflow._worker._decider import _DeciderLoop
 from pyflow._worker._history_cache import SHARED, HistoryCache
 from pyflow._worker._loop import StopControl
@@ -63,6 +64,10 @@ class Recorder:
             self.decisions.append(json.loads(params["body"])["decisions"])
 
 
+FULL_READ = ["PollForDecisionTask", "PollForDecisionTask", "RespondDecisionTaskCompleted"]
+"""A decision task over 1,500 signals as the loop before the cache took it: two full pages."""
+
+
 def _loop(workflow: pyflow.Workflow, client: Any, cache: HistoryCache) -> _DeciderLoop:
     return _DeciderLoop(catalog=workflow_closure(workflow), domain=DOMAIN,
                         task_list=DECIDERS, identity="test", client=client, cache=cache)
@@ -111,10 +116,8 @@ def test_a_warm_decision_task_makes_one_poll_and_one_respond(engine: LocalSWF) -
                                          signalName=f"noise{number}")
     recorder = Recorder(client)
     loop = _loop(workflow, client, cache)
-    _decide_once(loop)  # cold: the whole history
-    cold = list(recorder.calls)
-    assert cold[0] == "PollForDecisionTask" and cold[-1] == "RespondDecisionTaskCompleted"
-    assert cold.count("GetWorkflowExecutionHistory") == 2  # 1,500 events in full pages
+    _decide_once(loop)  # cold (an empty cache): the whole history, as the full read took it
+    assert recorder.calls == FULL_READ
     assert (loop.stats.cache_misses, loop.stats.cache_hits) == (1, 0)
     for _ in range(2):
         pyflow.poll_for_activities([double], domain=DOMAIN, task_list="doubles",
@@ -125,7 +128,7 @@ def test_a_warm_decision_task_makes_one_poll_and_one_respond(engine: LocalSWF) -
         assert recorder.calls == ["PollForDecisionTask", "RespondDecisionTaskCompleted"]
         assert loop.stats.events_read - read_before <= 100  # not the 1,500 before
     assert (loop.stats.cache_misses, loop.stats.cache_hits) == (1, 2)
-    assert loop.stats.history_pages == 1 + 2 + 2
+    assert loop.stats.history_pages == 2 + 1 + 1
 
 
 @pytest.mark.parametrize("restart_before", [1, 2, 3])
@@ -133,8 +136,36 @@ def test_a_restarted_decider_decides_as_a_warm_one(engine: LocalSWF, restart_bef
     warm = _run(engine, HistoryCache(), restart_before=None)
     restarted = _run(engine, HistoryCache(), restart_before=restart_before)
     assert restarted.decisions == warm.decisions
-    assert restarted.calls.count("GetWorkflowExecutionHistory") == 4  # two cold reads
-    assert warm.calls.count("GetWorkflowExecutionHistory") == 2  # one
+    # Each cold read (an empty cache) is two full poll pages; a warm read one small one.
+    assert warm.calls.count("PollForDecisionTask") == 2 + 3
+    assert restarted.calls.count("PollForDecisionTask") == 2 + 2 + 2
+    assert "GetWorkflowExecutionHistory" not in warm.calls + restarted.calls
+
+
+def test_a_run_new_to_a_warm_process_is_read_in_full_history_pages(engine: LocalSWF) -> None:
+    """With states kept, polls ask for small pages; a long history the cache does not know
+    then comes in GetWorkflowExecutionHistory pages of 1,000, and decides as `decide` does."""
+    client = engine.client()
+    workflow = _chain()
+    register(client, DOMAIN, workflow)
+    loop = _loop(workflow, client, HistoryCache())
+    start(client, DOMAIN, workflow, 1)
+    _decide_once(loop)  # a short run, whose state the cache now holds
+    workflow_id = start(client, DOMAIN, workflow, 1)
+    for number in range(SIGNALS):
+        client.signal_workflow_execution(domain=DOMAIN, workflowId=workflow_id,
+                                         signalName=f"noise{number}")
+    recorder = Recorder(client)
+    _decide_once(loop)
+    assert recorder.calls == ["PollForDecisionTask", "GetWorkflowExecutionHistory",
+                              "GetWorkflowExecutionHistory", "RespondDecisionTaskCompleted"]
+    assert (loop.stats.cache_misses, loop.stats.cache_hits) == (2, 0)
+    outcome = pyflow.get_outcome(domain=DOMAIN, workflow_id=workflow_id, client=client)
+    history = outcome.history
+    started = next(e["eventId"] for e in history if e["eventType"] == "DecisionTaskStarted")
+    expected = decide(workflow, history[:started], domain=DOMAIN,
+                      execution={"workflowId": workflow_id, "runId": outcome.run_id})
+    assert recorder.decisions == [json.loads(json.dumps(expected))]
 
 
 def test_deciders_taking_turns_stay_correct(engine: LocalSWF) -> None:
