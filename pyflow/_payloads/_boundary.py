@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from .._workflow._payload import MAX_DATA
-from ._reference import MAX_REFERENCE
+from ._reference import MAX_REFERENCE, REFERENCE_KEY
 from ._store import PayloadStore, resolve
 
 if TYPE_CHECKING:
@@ -24,20 +24,46 @@ E = TypeVar("E", bound=Mapping[str, Any])
 def resolve_event(event: E, store: PayloadStore | None, *, where: str = "the decider") -> E:
     """`event` with each payload reference replaced by its payload (the same object when it
     holds none); PayloadStoreError if one cannot be read, or there is no store to read it."""
-    for name, attrs in event.items():
-        if not name.endswith("EventAttributes") or not isinstance(attrs, Mapping):
-            continue
-        changed: dict[str, str] = {}
-        for field in PAYLOAD_FIELDS:
-            text = attrs.get(field)
-            if isinstance(text, str) and len(text) <= MAX_REFERENCE:
-                full = resolve(text, store, where=where)
-                if full is not text:
-                    changed[field] = full
-        if changed:
-            return cast(E, {**event, name: {**attrs, **changed}})
-        return event  # an event has one attributes entry
+    # Every event of every history passes here, so the attributes are looked up by the name
+    # SWF gives them (its event type's), and only texts that may be references are parsed.
+    kind = event.get("eventType")
+    name = _NAMES.get(kind) if type(kind) is str else None
+    attrs = event.get(name) if name is not None else None
+    if not isinstance(attrs, Mapping):
+        name, attrs = _attributes(event)
+        if name is None or attrs is None:
+            return event
+    changed: dict[str, str] = {}
+    for field in PAYLOAD_FIELDS:
+        text = attrs.get(field)
+        if isinstance(text, str) and len(text) <= MAX_REFERENCE and REFERENCE_KEY in text:
+            full = resolve(text, store, where=where)
+            if full is not text:
+                changed[field] = full
+    if changed:
+        return cast(E, {**event, name: {**attrs, **changed}})
     return event
+
+
+_NAMES: dict[str, str] = {}
+"""eventType -> the key of its attributes ('ActivityTaskCompleted' ->
+'activityTaskCompletedEventAttributes': so for every event type in SWF's model)."""
+
+
+def _attributes(event: Mapping[str, Any]) -> tuple[str | None, Mapping[str, Any] | None]:
+    """The attributes entry of an event whose type's key is not known yet (learnt here), or
+    not SWF's: then the one entry named like attributes."""
+    kind = event.get("eventType")
+    if isinstance(kind, str) and kind:
+        name = f"{kind[0].lower()}{kind[1:]}EventAttributes"
+        if isinstance(event.get(name), Mapping):
+            _NAMES[kind] = name
+            return name, event[name]
+    for name, attrs in event.items():
+        if isinstance(name, str) and name.endswith("EventAttributes"):
+            if isinstance(attrs, Mapping):
+                return name, attrs
+    return None, None
 
 
 def resolve_events(
