@@ -7,8 +7,9 @@ the `TYPE_CHECKING` block below.
 """
 
 # Module-level helpers are private names: `vars(pyflow)` holds the public API and nothing else.
-import importlib as _importlib
 import typing as _typing
+
+from ._lazy import exports as _exports
 
 if _typing.TYPE_CHECKING:
     from ._client import (
@@ -173,17 +174,4 @@ _MODULES = {
         "TimerTask", "TriggerRule", "Workflow", "WorkflowTask", "activity",
     ),
 }
-_SOURCES = {name: module for module, names in _MODULES.items() for name in names}
-
-
-def __getattr__(name: str) -> _typing.Any:
-    module = _SOURCES.get(name)
-    if module is None:
-        raise AttributeError(f"module 'pyflow' has no attribute {name!r}")
-    value = getattr(_importlib.import_module(f"pyflow.{module}"), name)
-    globals()[name] = value  # later look-ups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = _exports(__name__, _MODULES, globals())

@@ -1,26 +1,36 @@
 """Everything done to SWF on a caller's behalf: `Client`, the one boto3 factory, registration,
 starting, signalling, cancelling, terminating, listing and reading executions, and the one
-translation of SWF's faults into pyflow errors."""
+translation of SWF's faults into pyflow errors.
 
+`Client`, the factory and registration are imported here; the module-level functions (and
+the names that are only theirs to export) on first use (`_lazy`): the decider Lambda calls
+none of them.
+"""
+
+from typing import TYPE_CHECKING
+
+from .._lazy import exports
 from ._client import DEFAULT_DOMAIN, Client, as_client
 from ._factory import default_client, swf_client
-from ._functions import (
-    cancel_workflow,
-    complete_signal,
-    describe_execution,
-    ensure_activity_registered,
-    ensure_domain_registered,
-    ensure_workflow_registered,
-    get_outcome,
-    list_executions,
-    signal_workflow,
-    start_workflow,
-    terminate_workflow,
-    wait_for_outcome,
-)
-from ._outcome import Outcome
-from ._pages import ExecutionPage
 from ._register import DEFAULT_DECIDER_TASK_LIST
+
+if TYPE_CHECKING:
+    from ._functions import (
+        cancel_workflow,
+        complete_signal,
+        describe_execution,
+        ensure_activity_registered,
+        ensure_domain_registered,
+        ensure_workflow_registered,
+        get_outcome,
+        list_executions,
+        signal_workflow,
+        start_workflow,
+        terminate_workflow,
+        wait_for_outcome,
+    )
+    from ._outcome import Outcome
+    from ._pages import ExecutionPage
 
 __all__ = [
     "DEFAULT_DECIDER_TASK_LIST",
@@ -44,3 +54,14 @@ __all__ = [
     "terminate_workflow",
     "wait_for_outcome",
 ]
+
+__getattr__, __dir__ = exports(__name__, {
+    "_functions": (
+        "cancel_workflow", "complete_signal", "describe_execution", "ensure_activity_registered",
+        "ensure_domain_registered", "ensure_workflow_registered", "get_outcome",
+        "list_executions", "signal_workflow", "start_workflow", "terminate_workflow",
+        "wait_for_outcome",
+    ),
+    "_outcome": ("Outcome",),
+    "_pages": ("ExecutionPage",),
+}, globals())
