@@ -19,6 +19,7 @@ import sys
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,8 @@ SDK_REQUIREMENTS = Path(__file__).with_name("sdk-requirements.txt")
 # the layer unless asked for, since a second botocore was most of the layer's size.
 RUNTIME_SDK = ("boto3", "botocore", "s3transfer", "urllib3", "dateutil", "six", "jmespath")
 _DISTRIBUTIONS = {"dateutil": "python_dateutil"}
-_CACHE_NAMES = ("__pycache__", "*.pyc", "*.pyo")
+CACHE_PATTERNS = ("__pycache__", "*.pyc", "*.pyo")
+"""What is never copied from a package: bytecode the host compiled for itself."""
 _MACHINES = {"arm64": "aarch64", "x86_64": "x86_64"}
 
 
@@ -97,7 +99,7 @@ def _package_files(package: Path, skip: Sequence[str]) -> list[Path]:
 
 
 def _is_cache(name: str) -> bool:
-    return name == "__pycache__" or name.endswith((".pyc", ".pyo"))
+    return any(fnmatch(name, pattern) for pattern in CACHE_PATTERNS)
 
 
 def build_layer(output_dir: Path, sources: LayerSources) -> None:
@@ -118,7 +120,7 @@ def build_layer(output_dir: Path, sources: LayerSources) -> None:
     for index, package in enumerate(sources.packages):
         skip = sources.skip if index == 0 else ()
         shutil.copytree(
-            package, target / package.name, ignore=shutil.ignore_patterns(*_CACHE_NAMES, *skip)
+            package, target / package.name, ignore=shutil.ignore_patterns(*CACHE_PATTERNS, *skip)
         )
     if not sources.bundle_sdk:
         _drop_runtime_sdk(target)

@@ -303,12 +303,7 @@ class PyflowApp(Construct):
                 f"worker_service is on, but {self.package.name} has no activity tasks: add a "
                 "pyflow.ActivityTask, or name the module of the activities in worker_target"
             )
-        environment = {}
-        if self.payloads is not None:
-            environment = {
-                "PYFLOW_PAYLOAD_BUCKET": self.payloads.bucket.bucket_name,
-                "PYFLOW_PAYLOAD_PREFIX": self.payloads.prefix,
-            }
+        environment = {} if self.payloads is None else self.payloads.environment()
         self.worker_service = WorkerService(
             self,
             "WorkerService",

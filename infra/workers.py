@@ -24,14 +24,13 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from .layer import SDK_REQUIREMENTS
+from .layer import CACHE_PATTERNS, SDK_REQUIREMENTS
 from .settings import Settings
 
 BASE_IMAGE = "public.ecr.aws/docker/library/python:3.14-slim"
 _PLATFORMS = {"arm64": ecr_assets.Platform.LINUX_ARM64, "x86_64": ecr_assets.Platform.LINUX_AMD64}
 _CPUS = {"arm64": ecs.CpuArchitecture.ARM64, "x86_64": ecs.CpuArchitecture.X86_64}
-_CACHES = ("__pycache__", "*.pyc", "*.pyo")
-_IGNORE = shutil.ignore_patterns(*_CACHES)
+_IGNORE = shutil.ignore_patterns(*CACHE_PATTERNS)
 
 
 def write_image_context(directory: Path, *, pyflow_dir: Path, package: Path) -> None:
@@ -41,7 +40,7 @@ def write_image_context(directory: Path, *, pyflow_dir: Path, package: Path) -> 
     shutil.rmtree(directory, ignore_errors=True)
     directory.mkdir(parents=True)
     shutil.copytree(
-        pyflow_dir, directory / "pyflow", ignore=shutil.ignore_patterns("cdk", *_CACHES)
+        pyflow_dir, directory / "pyflow", ignore=shutil.ignore_patterns("cdk", *CACHE_PATTERNS)
     )
     shutil.copytree(package, directory / package.name, ignore=_IGNORE)
     shutil.copy(SDK_REQUIREMENTS, directory / "sdk-requirements.txt")
