@@ -18,14 +18,16 @@ def exports(
     package: str, modules: Mapping[str, tuple[str, ...]], namespace: MutableMapping[str, Any]
 ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
     """The `__getattr__` and `__dir__` of `package`, whose `namespace` (its globals) gets
-    each name of `modules` (private module -> names) from that module on first use."""
+    each name of `modules` (private module -> names) from that module on first use. A
+    module is named as in `from .module import name` without its first dot, so
+    `._payloads._lambda` is a sibling package's module."""
     sources = {name: module for module, names in modules.items() for name in names}
 
     def __getattr__(name: str) -> Any:
         module = sources.get(name)
         if module is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(f"{package}.{module}"), name)
+        value = getattr(importlib.import_module(f".{module}", package), name)
         namespace[name] = value  # later look-ups skip this function
         return value
 

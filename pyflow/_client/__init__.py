@@ -2,19 +2,20 @@
 starting, signalling, cancelling, terminating, listing and reading executions, and the one
 translation of SWF's faults into pyflow errors.
 
-`Client`, the factory and registration are imported here; the module-level functions (and
-the names that are only theirs to export) on first use (`_lazy`): the decider Lambda calls
-none of them.
+The session (`_session`: what the pollers hold), the factory and registration are imported
+here; `Client`, the module-level functions and the names that are only theirs to export on
+first use (`_lazy`): the decider Lambda calls none of them.
 """
 
 from typing import TYPE_CHECKING
 
 from .._lazy import exports
-from ._client import DEFAULT_DOMAIN, Client, as_client
 from ._factory import default_client, swf_client
 from ._register import DEFAULT_DECIDER_TASK_LIST
+from ._session import DEFAULT_DOMAIN
 
 if TYPE_CHECKING:
+    from ._client import Client, as_client
     from ._functions import (
         cancel_workflow,
         complete_signal,
@@ -56,6 +57,7 @@ __all__ = [
 ]
 
 __getattr__, __dir__ = exports(__name__, {
+    "_client": ("Client", "as_client"),
     "_functions": (
         "cancel_workflow", "complete_signal", "describe_execution", "ensure_activity_registered",
         "ensure_domain_registered", "ensure_workflow_registered", "get_outcome",

@@ -8,30 +8,25 @@ and delegate here, so there is one implementation of each operation.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .._exceptions import ArgumentTypeError
 from .._payloads import PayloadStore, resolve_events
-from .._workflow._activity import Activity
 from .._workflow._definition import Workflow
 from .._workflow._tokens import decode_token
-from . import _executions, _listing, _outcome, _pages, _register
-from ._factory import default_client
+from . import _executions, _listing, _outcome, _pages
 from ._outcome import Outcome
 from ._pages import ExecutionPage
+from ._session import Session, rebind
 
 if TYPE_CHECKING:
     from mypy_boto3_swf import SWFClient
     from mypy_boto3_swf.type_defs import HistoryEventTypeDef
 
-DEFAULT_DOMAIN = "pyflow"
-"""The domain when none is given and PYFLOW_DOMAIN is unset: the CDK stack's and the CLI's."""
 
-
-class Client:
+class Client(Session):
     """Everything pyflow does to SWF executions, against one domain.
 
     `swf` is a boto3 SWF client (AWS, moto, or `pyflow.local.LocalSWF().client()`); without
@@ -41,48 +36,6 @@ class Client:
     (`pyflow.S3PayloadStore`, ...) holds start and signal inputs longer than its threshold,
     and resolves the references in what is read back (results, histories, outcomes).
     """
-
-    def __init__(
-        self,
-        swf: SWFClient | None = None,
-        *,
-        domain: str | None = None,
-        payload_store: PayloadStore | None = None,
-    ) -> None:
-        self.swf: SWFClient = default_client() if swf is None else swf
-        self.domain: str = domain or os.environ.get("PYFLOW_DOMAIN") or DEFAULT_DOMAIN
-        self.payload_store = payload_store
-
-    def __repr__(self) -> str:
-        return f"pyflow.Client(domain={self.domain!r}, endpoint={self.endpoint!r})"
-
-    @property
-    def endpoint(self) -> str:
-        """The URL requests go to, for messages."""
-        return str(self.swf.meta.endpoint_url)
-
-    # -- registration ---------------------------------------------------------------------
-
-    def register_domain(self, *, retention_days: int = 30) -> None:
-        """Register the domain unless it exists; a deprecated domain is an error."""
-        _register.register_domain(self.swf, self.domain, retention_days=retention_days)
-
-    def register(
-        self,
-        workflow: Workflow,
-        *,
-        task_list: str | None = None,
-        lambda_role: str | None = None,
-    ) -> None:
-        """Register the workflow's type, its pyflow children's and its activity types
-        (idempotent); see `pyflow.ensure_workflow_registered`."""
-        _register.register_workflow(
-            self.swf, self.domain, workflow, task_list=task_list, lambda_role=lambda_role
-        )
-
-    def register_activity(self, activity: Activity) -> None:
-        """Register one `@pyflow.activity` type (idempotent)."""
-        _register.register_activity(self.swf, self.domain, activity)
 
     # -- operating executions -------------------------------------------------------------
 
@@ -237,15 +190,10 @@ class Client:
 
 
 def as_client(
-    client: Client | SWFClient | None,
+    client: Session | SWFClient | None,
     domain: str | None,
     payload_store: PayloadStore | None = None,
 ) -> Client:
     """The `Client` for a call that was given a `pyflow.Client`, a boto3 client or neither;
     `payload_store`, when given, replaces the store a `pyflow.Client` carries."""
-    if isinstance(client, Client):
-        store = payload_store if payload_store is not None else client.payload_store
-        if (domain is not None and domain != client.domain) or store is not client.payload_store:
-            return Client(client.swf, domain=domain or client.domain, payload_store=store)
-        return client
-    return Client(client, domain=domain, payload_store=payload_store)
+    return rebind(client, domain, payload_store, Client)

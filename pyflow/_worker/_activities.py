@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .._client._client import Client, as_client
 from .._client._faults import fault_code
+from .._client._session import as_session
 from .._exceptions import ActivityCanceledError, PyflowError
 from .._logging import ExecutionLogger, for_execution, worker_log
 from .._payloads import PayloadStore, offload, resolve
@@ -37,6 +37,8 @@ from ._retry import persist
 if TYPE_CHECKING:
     from mypy_boto3_swf import SWFClient
     from mypy_boto3_swf.type_defs import ActivityTaskTypeDef
+
+    from .._client._client import Client
 
 MAX_HEARTBEAT_DETAILS = 2048
 UNKNOWN_ACTIVITY_REASON = "UnknownActivityType"
@@ -126,7 +128,7 @@ def poll_for_activities(
     check_concurrency(concurrency)
     served = activity_map(activities)
     # A pyflow.Client carries its store: workers made from it read and write the same one.
-    given = as_client(client, domain, payload_store)
+    given = as_session(client, domain, payload_store)
     swf, store = given.swf, given.payload_store
     name = identity or default_identity()
 

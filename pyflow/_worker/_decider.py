@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
-from .._client._client import Client, as_client
 from .._client._faults import fault_code
 from .._client._register import DEFAULT_DECIDER_TASK_LIST
+from .._client._session import as_session
 from .._decider._decide import resume
 from .._exceptions import PayloadStoreError
 from .._logging import ExecutionLogger, decider_log, for_execution
@@ -39,6 +39,8 @@ if TYPE_CHECKING:
         DecisionTypeDef,
         HistoryEventTypeDef,
     )
+
+    from .._client._client import Client
 
 DECIDER_ERROR_REASON = "pyflow decider error"
 
@@ -104,7 +106,7 @@ def poll_for_executions(
     check_swf_name(domain, "domain")
     check_swf_name(task_list, "task_list")
     # A pyflow.Client carries its store: the decider reads and writes the same one.
-    given = as_client(client, domain, payload_store)
+    given = as_session(client, domain, payload_store)
     loop = _DeciderLoop(
         catalog=workflow_closure(workflows),
         domain=domain,

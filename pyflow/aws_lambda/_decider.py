@@ -15,7 +15,7 @@ import logging
 import os
 from typing import Any, Protocol
 
-from .._client import Client
+from .._client._session import Session
 from .._exceptions import ConfigurationError
 from .._loading import load_workflows
 from .._payloads import PayloadStore, S3PayloadStore
@@ -130,7 +130,7 @@ class Decider:
         if tracer is not None:
             tracer.put_annotation(key="domain", value=config.domain)
             tracer.put_annotation(key="task_list", value=config.task_list)
-        client = Client(domain=config.domain)
+        client = Session(domain=config.domain)
         if metrics is not None:
             _publish_backlog(client, config.task_list, metrics)
         try:
@@ -148,7 +148,7 @@ class Decider:
         return result
 
     def _decide(
-        self, config: DeciderConfig, client: Client, context: LambdaContext
+        self, config: DeciderConfig, client: Session, context: LambdaContext
     ) -> DeciderStats:
         return poll_for_executions(
             self._registered(config, client),
@@ -156,7 +156,7 @@ class Decider:
             task_list=config.task_list,
             num_iterations=config.iterations,
             identity=f"pyflow-decider:{context.aws_request_id}",
-            client=client,
+            client=client.swf,
             should_stop=lambda: context.get_remaining_time_in_millis() < POLL_MARGIN_MS,
             payload_store=self._payload_store(config),
         )
@@ -172,7 +172,7 @@ class Decider:
             )
         return store
 
-    def _registered(self, config: DeciderConfig, client: Client) -> list[Workflow]:
+    def _registered(self, config: DeciderConfig, client: Session) -> list[Workflow]:
         if self.workflows is None:
             workflows = load_workflows(config.package)
             for workflow in workflows:
@@ -187,7 +187,7 @@ class Decider:
         return self.workflows
 
 
-def _publish_backlog(client: Client, task_list: str, metrics: MetricsSink) -> None:
+def _publish_backlog(client: Session, task_list: str, metrics: MetricsSink) -> None:
     """Add the pending decision tasks to `metrics`; a failed count is logged, never fatal:
     the invocation's work is deciding, and the alarm on DeciderErrors covers a broken SWF."""
     try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ import pytest
 
 import pyflow
 from handlers.strings import LAMBDAS
+from pyflow._client._session import Session
 from pyflow.aws_lambda import Decider
 from pyflow.local import LocalSWF
 from pyflow.local._server import serve
@@ -275,12 +277,12 @@ def test_a_failed_backlog_count_is_logged_and_deciding_goes_on(
         def count_pending_decision_tasks(self, **_: Any) -> None:
             raise RuntimeError("AccessDenied: swf:CountPendingDecisionTasks")
 
-    class DeniedClient(pyflow.Client):
+    class DeniedSession(Session):
         def __init__(self, swf: Any = None, *, domain: str | None = None) -> None:
             super().__init__(swf, domain=domain)
             self.swf = Refusing(self.swf)  # type: ignore[assignment]
 
-    monkeypatch.setattr("pyflow.aws_lambda._decider.Client", DeniedClient)
+    monkeypatch.setattr("pyflow.aws_lambda._decider.Session", DeniedSession)
     stats, _ = _invoke(decider, 0, remaining_ms=75_000, per_check_ms=10_000)
     assert stats["empty_polls"] == 1
     warnings = [
@@ -291,3 +293,29 @@ def test_a_failed_backlog_count_is_logged_and_deciding_goes_on(
         json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line
     ]
     assert "PendingDecisionTasks" not in blob
+
+
+# What deciding has no use for; each module imported is paid for at every cold start.
+NOT_FOR_DECIDING = (
+    "pyflow.cli", "pyflow.local", "pyflow.ui", "pyflow.testing", "pyflow._worker._activities",
+    "pyflow._client._client", "pyflow._client._executions", "pyflow._client._listing",
+    "pyflow._client._outcome", "pyflow._client._pages", "pyflow._client._functions",
+    "pyflow._payloads._local", "pyflow._payloads._lambda", "pyflow._payloads._config",
+    "aws_xray_sdk",
+)
+
+
+def test_the_handlers_cold_start_imports_only_what_deciding_needs() -> None:
+    code = "import sys, handlers.decider; print('\\n'.join(sorted(sys.modules)))"
+    env = {"PATH": "/usr/bin:/bin", "AWS_DEFAULT_REGION": "us-east-1"}
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT_ROOT, env=env, capture_output=True,
+        text=True, check=True,
+    )
+    imported = set(run.stdout.split())
+    assert "pyflow._worker._decider" in imported  # the check would see a broken import
+    unwanted = {m for m in imported if m.startswith(NOT_FOR_DECIDING)}
+    assert not unwanted
+    # What the handler's users get on first use is still there.
+    code = "from pyflow.aws_lambda import with_payload_store; import pyflow; pyflow.Client"
+    subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, env=env, check=True)
