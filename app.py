@@ -11,7 +11,7 @@ import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks, ServerlessChecks
 
 from infra import PyflowStack, Settings
-from infra.layer import layer_asset_dirs, zipped_size
+from infra.layer import layer_asset_dirs, layer_bytecode, zipped_size
 
 # The CDK CLI passes cdk.json's context (the feature flags) in CDK_CONTEXT_JSON; a plain
 # `python app.py` would synthesize without them, so they are the defaults here, and whatever
@@ -35,8 +35,16 @@ stack = PyflowStack(
 cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), ServerlessChecks(app))
 assembly = app.synth()
 # The layer's size is what a deploy uploads and a cold start downloads: shown on every synth.
+# So is whether it ships bytecode, which only a synthesis by the runtime's Python can write.
 for layer_dir in layer_asset_dirs(assembly, stack):
+    compiled = layer_bytecode(layer_dir)
     print(
-        f"workflows layer: {zipped_size(layer_dir) / 1e6:.1f} MB zipped ({layer_dir.name})",
+        f"workflows layer: {zipped_size(layer_dir) / 1e6:.1f} MB zipped ({layer_dir.name}), "
+        + (
+            f"with bytecode ({compiled})"
+            if compiled
+            else f"source only (synthesize with Python {settings.python_version} to ship "
+            "bytecode: cold starts then skip compiling pyflow and the workflows)"
+        ),
         file=sys.stderr,
     )

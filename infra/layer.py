@@ -7,12 +7,20 @@ the host. The asset's hash is computed from those inputs (files, requirements, v
 module), so an unchanged project reuses the layer already in `cdk.out` instead of rebuilding
 it, and files pip writes that vary between installs (`bin/` scripts with the host
 interpreter's path, `RECORD`, `direct_url.json`) are dropped so two builds are identical.
+
+Bytecode: Lambda cannot write `__pycache__` under `/opt`, so a layer of source compiles every
+module it imports at every cold start (for the decider, most of what pyflow adds to it).
+When the synthesizing Python is the runtime's version, the layer ships bytecode compiled by
+it: hash-checked against nothing (`unchecked-hash`: the layer is immutable, and no timestamp
+enters the files), with a fixed hash seed and `/opt/python` paths, so two builds are still
+identical. Another Python cannot write the runtime's bytecode: the layer is then source only.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import os
 import shutil
 import subprocess
 import sys
@@ -64,6 +72,8 @@ class LayerSources:
     bundle_sdk: bool = False
     skip: tuple[str, ...] = ()
     """Top-level folders of the first package not copied (pyflow's CDK library)."""
+    bytecode: bool = False
+    """Compile the layer (the synthesizing Python must be `python_version`)."""
 
     def fingerprint(self) -> str:
         """A hash of every input, this module's own code included (a change to how layers
@@ -76,7 +86,8 @@ class LayerSources:
 
     def _parts(self) -> Iterator[bytes]:
         yield Path(__file__).read_bytes()
-        yield f"{self.python_version} {self.architecture} {self.bundle_sdk}".encode()
+        flags = f"{self.python_version} {self.architecture} {self.bundle_sdk} {self.bytecode}"
+        yield flags.encode()
         for requirements in self.requirements:
             yield requirements.name.encode()
             yield requirements.read_bytes()
@@ -125,6 +136,46 @@ def build_layer(output_dir: Path, sources: LayerSources) -> None:
     if not sources.bundle_sdk:
         _drop_runtime_sdk(target)
     _drop_unreproducible(target)
+    if sources.bytecode:
+        _compile(target, sources.python_version)
+
+
+def can_compile_for(python_version: str) -> bool:
+    """Whether this Python writes the bytecode `python_version` reads."""
+    return python_version == f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
+def _compile(target: Path, python_version: str) -> None:
+    if not can_compile_for(python_version):
+        raise LayerBuildError(
+            f"bytecode for Python {python_version} cannot be compiled by Python "
+            f"{sys.version_info.major}.{sys.version_info.minor}"
+        )
+    # A fixed hash seed: set and frozenset constants are marshalled in hash order.
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    env.pop("PYTHONPYCACHEPREFIX", None)
+    command = [
+        sys.executable,
+        "-m",
+        "compileall",
+        "-q",
+        "-q",
+        "-d",
+        "/opt/python",
+        "--invalidation-mode",
+        "unchecked-hash",
+        str(target),
+    ]
+    # A file that does not compile (a template, a test of old syntax) is left as source: the
+    # import that needs it fails as it would have, and nothing else depends on it.
+    subprocess.run(command, env=env, capture_output=True, check=False)
+
+
+def layer_bytecode(directory: Path) -> str | None:
+    """The interpreter a built layer's bytecode is for (`cpython-314`), None for source only."""
+    for cached in sorted((directory / "python" / "pyflow" / "__pycache__").glob("*.pyc")):
+        return cached.name.split(".")[1]
+    return None
 
 
 def _drop_runtime_sdk(target: Path) -> None:
@@ -235,7 +286,8 @@ class WorkflowsLayer(Construct):
         bundle_powertools: bool = False,
     ) -> None:
         """`workflows` is the workflows package's folder; its `requirements.txt`, if any, is
-        installed into the layer. `pyflow_dir` defaults to the pyflow this process runs."""
+        installed into the layer. `pyflow_dir` defaults to the pyflow this process runs. The
+        layer ships bytecode when this Python is the runtime's version."""
         super().__init__(scope, construct_id)
         if pyflow_dir is None:
             pyflow_dir = Path(pyflow.__file__).resolve().parent
@@ -244,13 +296,15 @@ class WorkflowsLayer(Construct):
             requirements.append(workflows / "requirements.txt")
         if requirements or bundle_sdk:
             requirements.insert(0, SDK_REQUIREMENTS)
+        python_version = runtime.name.removeprefix("python")
         self.sources = LayerSources(
             packages=(pyflow_dir, workflows),
-            python_version=runtime.name.removeprefix("python"),
+            python_version=python_version,
             architecture=architecture.name,
             requirements=tuple(requirements),
             bundle_sdk=bundle_sdk,
             skip=("cdk",),
+            bytecode=can_compile_for(python_version),
         )
         self.bundler = LocalPipBundler(self.sources)
         code = lambda_.Code.from_asset(

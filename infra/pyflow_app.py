@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from aws_cdk import CfnOutput, Duration, Stack
+from aws_cdk import Acknowledgment, CfnOutput, Duration, Stack, Validations
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
@@ -33,11 +33,21 @@ from .payloads import PayloadBucket
 from .powertools import powertools_layer
 from .registration import WorkflowRegistration
 from .schedule import DeciderSchedule, FailureQueue
-from .settings import Settings, SettingsError
+from .settings import PYTHON_VERSIONS, Settings, SettingsError
 from .worker_policy import ActivityWorkerPolicy
 from .workers import WorkerService
 
 RUNTIME = lambda_.Runtime.PYTHON_3_14
+"""The runtime of the default `python_version`."""
+
+
+def runtime_of(python_version: str) -> lambda_.Runtime:
+    """Lambda's runtime for a `python_version` setting ("3.14")."""
+    name = "PYTHON_" + python_version.replace(".", "_")
+    runtime: lambda_.Runtime = getattr(lambda_.Runtime, name)
+    return runtime
+
+
 _ARCHITECTURES = {"arm64": lambda_.Architecture.ARM_64, "x86_64": lambda_.Architecture.X86_64}
 _HERE = Path(__file__).resolve().parent
 _RETENTION = {
@@ -111,6 +121,7 @@ class PyflowApp(Construct):
         )
         self.found = found
         self.architecture = _ARCHITECTURES[settings.architecture]
+        self.runtime = runtime_of(settings.python_version)
         self.log_retention = _RETENTION[settings.log_retention_days]
         self.handlers = lambda_.Code.from_asset(
             str(handlers or _shipped_handlers()), exclude=["**/__pycache__", "**/*.pyc"]
@@ -118,6 +129,23 @@ class PyflowApp(Construct):
         folder = package.parent / "functions" if functions is None else Path(functions)
         self._core(find_functions(folder), pyflow_dir)
         self._extras()
+        self._acknowledge_runtime()
+
+    def _acknowledge_runtime(self) -> None:
+        """An older Python than Lambda's latest is the settings' choice: say so on each of
+        pyflow's Python functions (the CDK's own functions keep their runtime checked)."""
+        version = self.settings.python_version
+        if version == PYTHON_VERSIONS[-1]:
+            return
+        reason = (
+            f"python_version {version} is chosen in the settings (the workflows' code or its "
+            "dependencies need it; the latest runtime is the default)"
+        )
+        for node in self.node.find_all():
+            if isinstance(node, lambda_.Function) and node.runtime.name == self.runtime.name:
+                for rule in ("AwsSolutions::AwsSolutions-L1",
+                             "Serverless::Serverless-LambdaLatestVersion"):
+                    Validations.of(node).acknowledge(Acknowledgment(id=rule, reason=reason))
 
     def _core(self, user_functions: Mapping[str, Any], pyflow_dir: Path | None) -> None:
         settings, found = self.settings, self.found
@@ -145,7 +173,7 @@ class PyflowApp(Construct):
             "Workflows",
             workflows=self.package,
             pyflow_dir=pyflow_dir,
-            runtime=RUNTIME,
+            runtime=self.runtime,
             architecture=self.architecture,
             bundle_sdk=settings.bundle_sdk,
             bundle_powertools=settings.bundle_powertools,
@@ -156,7 +184,7 @@ class PyflowApp(Construct):
                 powertools_layer(
                     self,
                     "Powertools",
-                    runtime=RUNTIME,
+                    runtime=self.runtime,
                     architecture=self.architecture,
                     version=settings.powertools_layer_version,
                 )
@@ -170,7 +198,7 @@ class PyflowApp(Construct):
                 "Functions",
                 sources=user_functions,
                 layers=self.layers,
-                runtime=RUNTIME,
+                runtime=self.runtime,
                 architecture=self.architecture,
                 log_retention=self.log_retention,
             ).functions
@@ -185,7 +213,7 @@ class PyflowApp(Construct):
             "Decider",
             code=self.handlers,
             layers=self.layers,
-            runtime=RUNTIME,
+            runtime=self.runtime,
             architecture=self.architecture,
             domain_name=settings.domain,
             domain_arn=self.domain.domain_arn,
@@ -225,7 +253,7 @@ class PyflowApp(Construct):
         return {
             "code": self.handlers,
             "layer": self.layer.layer,
-            "runtime": RUNTIME,
+            "runtime": self.runtime,
             "architecture": self.architecture,
             "domain_name": self.settings.domain,
             "domain_arn": self.domain.domain_arn,
@@ -275,7 +303,7 @@ class PyflowApp(Construct):
                 self,
                 "Examples",
                 code=self.handlers,
-                runtime=RUNTIME,
+                runtime=self.runtime,
                 architecture=self.architecture,
                 log_retention=self.log_retention,
             )

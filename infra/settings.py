@@ -21,6 +21,8 @@ from ._signal_rules import SettingsError, SignalRule, as_rules
 from .powertools import POWERTOOLS_LAYER_VERSION
 
 ARCHITECTURES = ("arm64", "x86_64")
+PYTHON_VERSIONS = ("3.10", "3.11", "3.12", "3.13", "3.14")
+"""Lambda's Python runtimes."""
 LOG_RETENTION_DAYS = (
     1,
     3,
@@ -85,6 +87,10 @@ class Settings:
     """Alarm when at least this many decision tasks wait as an invocation starts."""
     architecture: str = "arm64"
     """Lambda architecture of every function and of the layer: arm64 or x86_64."""
+    python_version: str = "3.14"
+    """Python runtime of every function and of the layer, and of the worker image. When the
+    Python running `cdk synth` is this version, the layer ships bytecode (cold starts do not
+    compile pyflow and the workflows); otherwise source only."""
     log_retention_days: int = 30
     """Retention of every log group the stack creates."""
     example_functions: bool = True
@@ -184,15 +190,10 @@ class Settings:
             raise SettingsError(f"alarm_email {self.alarm_email!r} is not an email address")
         if self.decider_concurrency is not None:
             _in_range("decider_concurrency", self.decider_concurrency, 1, 1000)
-        if self.architecture not in ARCHITECTURES:
-            raise SettingsError(
-                f"architecture must be one of {', '.join(ARCHITECTURES)}, not {self.architecture!r}"
-            )
-        if self.log_retention_days not in LOG_RETENTION_DAYS:
-            raise SettingsError(
-                "log_retention_days must be one of CloudWatch's values "
-                f"({', '.join(map(str, LOG_RETENTION_DAYS))}), not {self.log_retention_days}"
-            )
+        _one_of("architecture", self.architecture, ARCHITECTURES)
+        _one_of("python_version", self.python_version, PYTHON_VERSIONS, "Lambda's runtimes")
+        _one_of("log_retention_days", self.log_retention_days, LOG_RETENTION_DAYS,
+                "CloudWatch's values")
         for key in ("domain", "decider_task_list"):
             problem = swf_name_problem(getattr(self, key))
             if problem:
@@ -264,6 +265,15 @@ def _check_workers(settings: Settings) -> None:
         problem = swf_name_problem(settings.worker_task_list)
         if problem:
             raise SettingsError(f"worker_task_list {settings.worker_task_list!r} {problem}")
+
+
+def _one_of(key: str, value: object, choices: tuple[object, ...], what: str = "") -> None:
+    if value not in choices:
+        listed = ", ".join(map(str, choices))
+        raise SettingsError(
+            f"{key} must be one of {what + ' (' + listed + ')' if what else listed}, "
+            f"not {value!r}"
+        )
 
 
 def _in_range(key: str, value: int, low: int, high: int) -> None:
@@ -343,6 +353,7 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "alarm_email": _as_optional_str,
     "pending_decisions_alarm": _as_int,
     "architecture": _as_str,
+    "python_version": _as_str,
     "log_retention_days": _as_int,
     "example_functions": _as_bool,
     "lambda_function_prefix": _as_optional_str,

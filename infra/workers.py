@@ -27,13 +27,16 @@ from constructs import Construct
 from .layer import CACHE_PATTERNS, SDK_REQUIREMENTS
 from .settings import Settings
 
-BASE_IMAGE = "public.ecr.aws/docker/library/python:3.14-slim"
+BASE_IMAGE = "public.ecr.aws/docker/library/python:{python_version}-slim"
+"""The worker's image, on the Python of the functions (`python_version`)."""
 _PLATFORMS = {"arm64": ecr_assets.Platform.LINUX_ARM64, "x86_64": ecr_assets.Platform.LINUX_AMD64}
 _CPUS = {"arm64": ecs.CpuArchitecture.ARM64, "x86_64": ecs.CpuArchitecture.X86_64}
 _IGNORE = shutil.ignore_patterns(*CACHE_PATTERNS)
 
 
-def write_image_context(directory: Path, *, pyflow_dir: Path, package: Path) -> None:
+def write_image_context(
+    directory: Path, *, pyflow_dir: Path, package: Path, python_version: str = "3.14"
+) -> None:
     """The Docker build context: the Dockerfile and every file it copies. The CLI's
     dependencies are pinned to the versions synthesizing here, so an unchanged project gives
     an unchanged context (and CDK's asset hash) and the image never drifts unasked."""
@@ -48,7 +51,7 @@ def write_image_context(directory: Path, *, pyflow_dir: Path, package: Path) -> 
     (directory / "cli-requirements.txt").write_text("\n".join(cli) + "\n")
     lines = [
         "# Written by pyflow's WorkerService at synthesis; `cdk deploy` builds it.",
-        f"FROM {BASE_IMAGE}",
+        f"FROM {BASE_IMAGE.format(python_version=python_version)}",
         "ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1",
         "WORKDIR /app",
         "COPY sdk-requirements.txt cli-requirements.txt ./",
@@ -95,7 +98,12 @@ class WorkerService(Construct):
         # Beside the assembly, not in a temporary folder: CDK copies it into the assembly as
         # the image asset, and each synthesis rewrites it.
         self._context = Path(Stage.of(self).outdir) / f".pyflow-worker-{self.node.addr}"
-        write_image_context(self._context, pyflow_dir=pyflow_dir, package=package)
+        write_image_context(
+            self._context,
+            pyflow_dir=pyflow_dir,
+            package=package,
+            python_version=settings.python_version,
+        )
         self.vpc = ec2.Vpc(
             self,
             "Vpc",

@@ -5,6 +5,8 @@ build skipped when `cdk.out` already holds the layer of unchanged sources."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,8 @@ from infra.layer import (
     LayerSources,
     _drop_runtime_sdk,
     build_layer,
+    can_compile_for,
+    layer_bytecode,
     zipped_size,
 )
 
@@ -119,6 +123,8 @@ def test_layer_has_no_files_that_vary_between_builds(bundled: tuple[Any, Path]) 
     _, asset = bundled
     python = asset / "python"
     assert not (python / "bin").exists()
+    # Python 3.14's bytecode cannot be written here: the layer is source only.
+    assert not can_compile_for("3.14") and layer_bytecode(asset) is None
     assert not list(python.rglob("__pycache__"))
     assert not list(python.rglob("*.pyc"))
     assert not list(python.glob("*.dist-info/RECORD"))
@@ -194,3 +200,43 @@ def test_bundle_sdk_keeps_boto3_in_the_layer(synth: Callable[..., Any], snapshot
         assert (python / name / "__init__.py").is_file(), name
     assert not (python / "aws_lambda_powertools").exists()
     print(f"layer with the SDK: {zipped_size(asset) / 1e6:.1f} MB zipped")
+
+
+HOST = f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
+def test_a_layer_synthesized_by_the_runtimes_python_ships_its_bytecode(
+    synth: Callable[..., Any], snapshot: Path, tmp_path: Path
+) -> None:
+    result = synth({"python_version": HOST}, bundle=True, project_root=snapshot)
+    asset = _asset(result)
+    tag = sys.implementation.cache_tag
+    assert layer_bytecode(asset) == tag
+    assert {r["Properties"]["Runtime"] for r in result.resources("AWS::Lambda::Function").values()
+            if r["Properties"].get("Runtime", "").startswith("python")} == {f"python{HOST}"}
+    python = asset / "python"
+    cached = python / "pyflow" / "_decider" / "__pycache__" / f"_decide.{tag}.pyc"
+    # PEP 552 flags: hash-based (bit 0), source never checked (bit 1 clear).
+    assert int.from_bytes(cached.read_bytes()[4:8], "little") == 1
+    assert (python / "workflows" / "__pycache__").is_dir()
+    # The runtime reads the bytecode without compiling (or even reading) the source: a source
+    # changed after the build does not change what is imported.
+    copy = tmp_path / "python"
+    shutil.copytree(python, copy)
+    (copy / "pyflow" / "_decider" / "_decide.py").write_text("raise SystemExit('compiled')\n")
+    code = "import pyflow._decider._decide as m; print(m.resume.__name__)"
+    run = subprocess.run(
+        [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(copy)!r}); {code}"],
+        capture_output=True, text=True, check=True,
+    )
+    assert run.stdout.strip() == "resume"
+    # Built again from the same sources: the same bytes (a fixed hash seed, no timestamps, and
+    # /opt/python, not the build folder, as the paths compiled in).
+    again = tmp_path / "again"
+    build_layer(again, result.stack.layer.sources)
+    assert cdk.FileSystem.fingerprint(str(again)) == cdk.FileSystem.fingerprint(str(asset))
+
+
+def test_bytecode_for_another_python_is_refused_clearly(snapshot: Path, tmp_path: Path) -> None:
+    with pytest.raises(LayerBuildError, match="bytecode for Python 3.14 cannot be compiled"):
+        build_layer(tmp_path, _sources(snapshot, bytecode=True))

@@ -32,6 +32,9 @@ WHOLE_RULES = {
     "Serverless-LambdaTracing",
     "Serverless-LambdaDefaultMemorySize",
     "Serverless-SQSRedrivePolicy",
+    # An older runtime than the latest (`python_version`), on each of pyflow's functions.
+    "AwsSolutions-L1",
+    "Serverless-LambdaLatestVersion",
 }
 # The CDK CLI always sets a region (us-east-1 when none is configured), rarely an account; with
 # cdk.json's flags a concrete region also makes the partition a literal.
@@ -41,6 +44,7 @@ VARIANTS: dict[str, tuple[dict[str, Any], cdk.Environment | None]] = {
     "prefix-region": (PREFIX, cdk.Environment(region="us-east-1")),
     "prefix-account-region": (PREFIX, cdk.Environment(account="123456789012", region="eu-west-1")),
     "prefix-cli": ({**CDK_JSON_CONTEXT, **PREFIX}, cdk.Environment(region="us-east-1")),
+    "python-3.12": ({"python_version": "3.12"}, None),
     "ingress": (
         {
             "signal_endpoint": "true",

@@ -38,6 +38,7 @@ CONTEXT = {
     "worker_concurrency": "8",
     "worker_cpu": "512",
     "worker_memory": "2048",
+    "python_version": "3.13",
 }
 
 
@@ -112,6 +113,7 @@ def test_the_image_context_holds_pyflow_and_the_package(result: Any) -> None:
     context = Path(result.outdir) / f"asset.{digest}"
     dockerfile = (context / "Dockerfile").read_text()
     assert dockerfile.startswith("# Written by pyflow's WorkerService")
+    assert "FROM public.ecr.aws/docker/library/python:3.13-slim\n" in dockerfile  # as the functions
     assert "RUN pip install --no-cache-dir -r requirements.txt" in dockerfile
     assert (context / "workflows" / "orders.py").is_file()
     assert (context / "pyflow" / "__main__.py").is_file()
