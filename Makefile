@@ -15,9 +15,15 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# pip compiles an installed package's bytecode; an editable install leaves the checkout's to its
+# first import, which never writes it under PYTHONDONTWRITEBYTECODE, so every process would
+# compile pyflow again (compileall skips what is up to date).
+BYTECODE := $(BIN)/python -m compileall -q pyflow handlers infra
+
 $(STAMP): $(BIN)/python pyproject.toml
 	rm -f $(VENV)/.installed-*
 	$(BIN)/pip install --quiet -e '.[dev,cli,cdk,ui]'
+	$(BYTECODE)
 	touch $(STAMP)
 
 $(DEMO_STAMP): $(BIN)/python pyproject.toml
@@ -26,6 +32,7 @@ $(DEMO_STAMP): $(BIN)/python pyproject.toml
 	touch $(DEMO_STAMP)
 
 venv: $(STAMP)
+	@$(BYTECODE)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

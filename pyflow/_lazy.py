@@ -1,8 +1,8 @@
 """Names a package exports from its private modules, imported on first use (PEP 562).
 
-Each module pyflow imports is paid for at every cold start of a Lambda function (the layer
-ships source, so it is compiled there too), and a process needs one part of pyflow: the
-decider Lambda has no use for the activity worker or the module-level client functions. A
+Each module pyflow imports is paid for at every cold start of a Lambda function (compiled
+there too when the layer ships source only), and a process needs one part of pyflow: the
+decider Lambda has no use for the activity worker or the client's execution operations. A
 package whose `__init__` imports its parts through `exports` makes each importer pay only for
 what it uses; type checkers read the package's `TYPE_CHECKING` imports instead.
 """
