@@ -50,6 +50,10 @@ def test_a_task_delivered_over_http_stays_with_its_poller_through_a_kill(
         swf.start_workflow_execution(domain="crash", workflowId="held",
                                      workflowType={"name": "CrashDag", "version": "1"})
         task = swf.poll_for_decision_task(domain="crash", taskList={"name": "crash-deciders"})
+        # The server records a delivery once the answer is in the socket's hands, which may be
+        # just after the client has read it; a second call on the same keep-alive connection
+        # is read by that handler thread only after it has.
+        swf.count_pending_decision_tasks(domain="crash", taskList={"name": "crash-deciders"})
         procs.kill_server()
         procs.start_server()
         pending = swf.count_pending_decision_tasks(domain="crash",
