@@ -8,6 +8,7 @@ caller can show it in one line without a traceback.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
 import os
@@ -28,12 +29,18 @@ K = TypeVar("K", Workflow, Activity)
 
 PATH_HINT = "run pyflow from the directory that holds the module, or add it to PYTHONPATH"
 
-# Frames in these directories are not the user's code: the line to point at is the last one
-# outside them (a ValueError raised by json.loads is reported where the user called it).
-_LIBRARY_DIRS = tuple(
-    {sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")}
-    | {os.path.dirname(os.path.abspath(__file__))}
-)
+
+@functools.cache
+def _library_dirs() -> tuple[str, ...]:
+    """Directories whose frames are not the user's code: the line to point at is the last one
+    outside them (a ValueError raised by json.loads is reported where the user called it).
+    Computed on the first load error, not at import: it reads the interpreter's build data."""
+    paths = sysconfig.get_paths()
+    return tuple(
+        {paths[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")}
+        | {os.path.dirname(os.path.abspath(__file__))}
+    )
+
 
 _NOTHING_FOUND = {
     Workflow: ("defines no pyflow.Workflow", "define one at module level"),
@@ -230,7 +237,7 @@ def _user_frame(exc: BaseException) -> tuple[str | None, int | None]:
     """The file and line in the user's code where `exc` was raised, or passed through last."""
     frames = traceback.extract_tb(exc.__traceback__)
     for frame in reversed(frames):
-        if not frame.filename.startswith("<") and not frame.filename.startswith(_LIBRARY_DIRS):
+        if not frame.filename.startswith("<") and not frame.filename.startswith(_library_dirs()):
             return frame.filename, frame.lineno
     if frames and not frames[-1].filename.startswith("<"):
         return frames[-1].filename, frames[-1].lineno
