@@ -21,8 +21,8 @@ from ._signal_rules import SettingsError, SignalRule, as_rules
 from .powertools import POWERTOOLS_LAYER_VERSION
 
 ARCHITECTURES = ("arm64", "x86_64")
-PYTHON_VERSIONS = ("3.10", "3.11", "3.12", "3.13", "3.14")
-"""Lambda's Python runtimes."""
+PYTHON_VERSIONS = ("3.11", "3.12", "3.13", "3.14")
+"""Lambda's Python runtimes that pyflow runs on (it needs 3.11 or later)."""
 LOG_RETENTION_DAYS = (
     1,
     3,
@@ -191,7 +191,8 @@ class Settings:
         if self.decider_concurrency is not None:
             _in_range("decider_concurrency", self.decider_concurrency, 1, 1000)
         _one_of("architecture", self.architecture, ARCHITECTURES)
-        _one_of("python_version", self.python_version, PYTHON_VERSIONS, "Lambda's runtimes")
+        _one_of("python_version", self.python_version, PYTHON_VERSIONS,
+                "Lambda's runtimes pyflow runs on")
         _one_of("log_retention_days", self.log_retention_days, LOG_RETENTION_DAYS,
                 "CloudWatch's values")
         for key in ("domain", "decider_task_list"):

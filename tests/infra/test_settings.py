@@ -43,7 +43,9 @@ def test_command_line_strings_are_parsed_like_json_values() -> None:
         ({"retention_days": "91"}, "retention_days must be between 0 and 90"),
         ({"architecture": "arm"}, "architecture must be one of arm64, x86_64"),
         ({"log_retention_days": 10}, "log_retention_days must be one of"),
-        ({"python_version": "3.9"}, "python_version must be one of Lambda's runtimes (3.10, "),
+        ({"python_version": "3.9"}, "python_version must be one of Lambda's runtimes pyflow"),
+        # Lambda has a 3.10 runtime, but pyflow needs 3.11 (datetime.UTC, among others).
+        ({"python_version": "3.10"}, "runs on (3.11, 3.12, 3.13, 3.14), not '3.10'"),
         ({"domain": "a:b"}, "domain 'a:b' contains ':'"),
         ({"decider_task_list": ""}, "decider_task_list '' must not be empty"),
         ({"example_functions": "maybe"}, "example_functions must be true or false"),
