@@ -141,19 +141,24 @@ def build_layer(output_dir: Path, sources: LayerSources) -> None:
 
 
 def can_compile_for(python_version: str) -> bool:
-    """Whether this Python writes the bytecode `python_version` reads."""
-    return python_version == f"{sys.version_info.major}.{sys.version_info.minor}"
+    """Whether this Python writes the bytecode Lambda's CPython `python_version` reads (PyPy's
+    bytecode has its own cache tag, which CPython never loads)."""
+    running = f"{sys.version_info.major}.{sys.version_info.minor}"
+    return sys.implementation.name == "cpython" and python_version == running
 
 
 def _compile(target: Path, python_version: str) -> None:
     if not can_compile_for(python_version):
         raise LayerBuildError(
-            f"bytecode for Python {python_version} cannot be compiled by Python "
-            f"{sys.version_info.major}.{sys.version_info.minor}"
+            f"bytecode for Python {python_version} cannot be compiled by "
+            f"{sys.implementation.cache_tag}: build the layer with CPython {python_version}, "
+            "or without bytecode"
         )
     # A fixed hash seed: set and frozenset constants are marshalled in hash order.
     env = {**os.environ, "PYTHONHASHSEED": "0"}
-    env.pop("PYTHONPYCACHEPREFIX", None)
+    # Lambda reads plain `.pyc` files: `.opt-N.pyc` or a cache elsewhere would never be loaded.
+    for name in ("PYTHONPYCACHEPREFIX", "PYTHONOPTIMIZE"):
+        env.pop(name, None)
     command = [
         sys.executable,
         "-m",

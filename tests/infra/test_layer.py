@@ -34,6 +34,10 @@ SDK = PROJECT_ROOT / "infra" / "sdk-requirements.txt"
 
 pytestmark = pytest.mark.slow
 
+HOST = f"{sys.version_info.major}.{sys.version_info.minor}"
+OTHER = "3.13" if HOST == "3.14" else "3.14"
+"""A runtime this Python cannot write bytecode for: its layer is source only."""
+
 
 @pytest.fixture(scope="module")
 def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -51,7 +55,7 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def bundled(synth: Callable[..., Any], snapshot: Path) -> tuple[Any, Path]:
     workflows = pyflow.load_workflows("workflows")
-    context = {"bundle_powertools": "true"}
+    context = {"bundle_powertools": "true", "python_version": OTHER}
     result = synth(context, bundle=True, project_root=snapshot, workflows=workflows)
     return result, _asset(result)
 
@@ -62,10 +66,10 @@ def _asset(result: Any) -> Path:
     return Path(result.outdir) / f"asset.{asset_hash}"
 
 
-def _sources(root: Path, **kwargs: Any) -> LayerSources:
+def _sources(root: Path, python_version: str = OTHER, **kwargs: Any) -> LayerSources:
     return LayerSources(
         packages=(root / "pyflow", root / "workflows"),
-        python_version="3.14",
+        python_version=python_version,
         architecture="arm64",
         **kwargs,
     )
@@ -116,15 +120,16 @@ def test_layer_is_built_for_the_lambda_platform(bundled: tuple[Any, Path]) -> No
     _, asset = bundled
     extensions = [p.name for p in (asset / "python").rglob("*.so")]
     assert extensions, "expected wrapt's compiled extension"
-    assert all("aarch64" in name and "cpython-314" in name for name in extensions), extensions
+    tag = "cpython-" + OTHER.replace(".", "")
+    assert all("aarch64" in name and tag in name for name in extensions), extensions
 
 
 def test_layer_has_no_files_that_vary_between_builds(bundled: tuple[Any, Path]) -> None:
     _, asset = bundled
     python = asset / "python"
     assert not (python / "bin").exists()
-    # Python 3.14's bytecode cannot be written here: the layer is source only.
-    assert not can_compile_for("3.14") and layer_bytecode(asset) is None
+    # Another Python's bytecode cannot be written here: the layer is source only.
+    assert not can_compile_for(OTHER) and layer_bytecode(asset) is None
     assert not list(python.rglob("__pycache__"))
     assert not list(python.rglob("*.pyc"))
     assert not list(python.glob("*.dist-info/RECORD"))
@@ -202,9 +207,6 @@ def test_bundle_sdk_keeps_boto3_in_the_layer(synth: Callable[..., Any], snapshot
     print(f"layer with the SDK: {zipped_size(asset) / 1e6:.1f} MB zipped")
 
 
-HOST = f"{sys.version_info.major}.{sys.version_info.minor}"
-
-
 def test_a_layer_synthesized_by_the_runtimes_python_ships_its_bytecode(
     synth: Callable[..., Any], snapshot: Path, tmp_path: Path
 ) -> None:
@@ -238,5 +240,18 @@ def test_a_layer_synthesized_by_the_runtimes_python_ships_its_bytecode(
 
 
 def test_bytecode_for_another_python_is_refused_clearly(snapshot: Path, tmp_path: Path) -> None:
-    with pytest.raises(LayerBuildError, match="bytecode for Python 3.14 cannot be compiled"):
+    with pytest.raises(LayerBuildError, match=f"bytecode for Python {OTHER} cannot be compiled"):
         build_layer(tmp_path, _sources(snapshot, bytecode=True))
+
+
+def test_bytecode_is_what_lambda_loads_whatever_the_synthesizing_environment(
+    snapshot: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Under PYTHONOPTIMIZE compileall would write `.opt-1.pyc`, which Lambda (no -O) never reads.
+    monkeypatch.setenv("PYTHONOPTIMIZE", "1")
+    monkeypatch.setenv("PYTHONPYCACHEPREFIX", str(tmp_path / "elsewhere"))
+    build_layer(tmp_path / "layer", _sources(snapshot, HOST, bytecode=True))
+    compiled = list((tmp_path / "layer" / "python").rglob("*.pyc"))
+    assert compiled and not [path for path in compiled if ".opt-" in path.name]
+    assert layer_bytecode(tmp_path / "layer") == sys.implementation.cache_tag
+    assert not (tmp_path / "elsewhere").exists()
