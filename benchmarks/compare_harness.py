@@ -173,8 +173,15 @@ def simpleflow_venv(venv: Path) -> Path:
             return command
     print(f"creating {venv} with {SIMPLEFLOW} (once; reused after)", file=sys.stderr)
     subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                    SIMPLEFLOW], check=True)
+    # pip's output (warnings about the machine's index settings among it) is shown only when
+    # the install fails, so that the benchmark's own lines stay readable.
+    install = subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", SIMPLEFLOW],
+        capture_output=True, text=True,
+    )
+    if install.returncode != 0:
+        output = install.stdout + install.stderr
+        sys.exit(f"pip could not install {SIMPLEFLOW} into {venv}:\n{output}")
     return command
 
 
