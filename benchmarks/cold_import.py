@@ -18,6 +18,13 @@ two conditions measured in turn:
   for its own version); everything else compiled, so this is a lower bound for such a layer,
   which ships Powertools as source too.
 
+Both commands run in a virtualenv of their own (built once under `~/.cache/pyflow-bench/`),
+holding only what the Lambda runtime and the Powertools layer hold, at the versions
+`infra/sdk-requirements.txt` and `infra/layer-requirements.txt` pin: no development packages
+and no editable install, whose path hooks would add to every start. pyflow and the handler are
+the checkout's (the commands run in it). `--python` takes another interpreter, e.g. a CPython
+nearer the runtime's version.
+
 Wall times on a shared virtual machine move by 10-20 % from run to run, so where valgrind is
 installed each command is also run once under callgrind, whose instruction count repeats to
 0.1 %: the same ratio without the noise (it leaves out time in the kernel, opening and reading
@@ -27,6 +34,7 @@ files, which the wall times include). `--no-instructions` skips it.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import re
 import resource
@@ -42,6 +50,37 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGET = 1.3
 PROJECT_PACKAGES = ("pyflow", "handlers")
 COMMANDS = {"boto3": "import boto3", "handlers.decider": "import handlers.decider"}
+REQUIREMENTS = (ROOT / "infra" / "sdk-requirements.txt", ROOT / "infra" / "layer-requirements.txt")
+
+
+def _venv(python: str) -> Path:
+    """The interpreter of a virtualenv of `python` holding the runtime's packages only,
+    created the first time (its name covers the interpreter and the pinned requirements)."""
+    tag = subprocess.run(
+        [python, "-c", "import sys; print(sys.implementation.cache_tag, sys.version)"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    digest = hashlib.sha256(tag.encode())
+    for requirements in REQUIREMENTS:
+        digest.update(requirements.read_bytes())
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    venv = cache / "pyflow-bench" / f"cold-import-{tag.split()[0]}-{digest.hexdigest()[:12]}"
+    interpreter = venv / "bin" / "python"
+    if (venv / "complete").exists():
+        return interpreter
+    print(f"creating {venv} (once; reused after)", file=sys.stderr)
+    subprocess.run([python, "-m", "venv", "--clear", str(venv)], check=True)
+    files = [argument for path in REQUIREMENTS for argument in ("-r", str(path))]
+    install = subprocess.run(
+        [str(interpreter), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         *files],
+        capture_output=True, text=True,
+    )
+    if install.returncode != 0:
+        sys.exit(f"pip could not install the runtime's packages into {venv}:\n"
+                 f"{install.stdout}{install.stderr}")
+    (venv / "complete").touch()
+    return interpreter
 
 
 def _environment(cache: Path, *, write: bool = False) -> dict[str, str]:
@@ -60,24 +99,24 @@ def _environment(cache: Path, *, write: bool = False) -> dict[str, str]:
     return env
 
 
-def _once(code: str, env: dict[str, str]) -> tuple[float, int]:
+def _once(python: Path, code: str, env: dict[str, str]) -> tuple[float, int]:
     """One run's wall time and the page faults the process took (the kernel's share of an
     import: every mapped and touched page, which instruction counts leave out)."""
     faults = resource.getrusage(resource.RUSAGE_CHILDREN).ru_minflt
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True)
+    subprocess.run([str(python), "-c", code], cwd=ROOT, env=env, check=True)
     elapsed = time.perf_counter() - start
     return elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_minflt - faults
 
 
-def _instructions(code: str, env: dict[str, str]) -> int:
+def _instructions(python: Path, code: str, env: dict[str, str]) -> int:
     """The instructions one run of `code` executes, counted by callgrind."""
     run = subprocess.run(
         [
             "valgrind",
             "--tool=callgrind",
             "--callgrind-out-file=/dev/null",
-            sys.executable,
+            str(python),
             "-c",
             code,
         ],
@@ -93,15 +132,15 @@ def _instructions(code: str, env: dict[str, str]) -> int:
     return int(found.group(1))
 
 
-def _caches(scratch: Path) -> dict[str, dict[str, str]]:
+def _caches(python: Path, scratch: Path) -> dict[str, dict[str, str]]:
     """The environments of the two conditions, their caches filled."""
     compiled = scratch / "bytecode"
     for code in COMMANDS.values():
-        _once(code, _environment(compiled, write=True))
+        _once(python, code, _environment(compiled, write=True))
     source = scratch / "source"
     shutil.copytree(compiled, source)
     # The cache mirrors absolute source paths: drop the project's packages from it, and only
-    # them (a virtualenv inside the checkout holds boto3, whose bytecode stays).
+    # them (boto3's bytecode stays).
     for package in PROJECT_PACKAGES:
         shutil.rmtree(source.joinpath(*ROOT.parts[1:], package), ignore_errors=True)
     return {"bytecode": _environment(compiled), "pyflow from source": _environment(source)}
@@ -145,20 +184,28 @@ def main() -> int:
         action="store_true",
         help="skip the instruction counts (one callgrind run of each command)",
     )
+    parser.add_argument(
+        "--python",
+        default=sys.executable,
+        help="the interpreter to measure (default: this one); its virtualenv is built once",
+    )
     args = parser.parse_args()
     count = not args.no_instructions and shutil.which("valgrind") is not None
+    python = _venv(args.python)
+    version = subprocess.run([str(python), "-VV"], capture_output=True, text=True, check=True)
+    print(f"{version.stdout.strip()} in {python.parent.parent}")
     with tempfile.TemporaryDirectory(prefix="pyflow-cold-import-") as scratch:
-        conditions = _caches(Path(scratch))
+        conditions = _caches(python, Path(scratch))
         runs: dict[tuple[str, str], list[tuple[float, int]]] = {
             (c, n): [] for c in conditions for n in COMMANDS
         }
         for _ in range(args.runs):
             for condition, env in conditions.items():
                 for name, code in COMMANDS.items():
-                    runs[(condition, name)].append(_once(code, env))
+                    runs[(condition, name)].append(_once(python, code, env))
         counts = (
             {
-                (c, n): _instructions(code, env)
+                (c, n): _instructions(python, code, env)
                 for c, env in conditions.items()
                 for n, code in COMMANDS.items()
             }
