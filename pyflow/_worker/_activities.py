@@ -47,8 +47,10 @@ UNKNOWN_ACTIVITY_REASON = "UnknownActivityType"
 class ActivityContext:
     """The activity task being run, for the function that runs it: ids, and `heartbeat()`."""
 
-    def __init__(self, client: SWFClient, task: ActivityTaskTypeDef) -> None:
+    def __init__(self, client: SWFClient, task: ActivityTaskTypeDef, domain: str) -> None:
         self._client = client
+        self.domain = domain
+        """The execution's domain: with `workflow_id` and `run_id`, what signals it back."""
         self.task_token: str = task["taskToken"]
         self.activity_id: str = task["activityId"]
         self.activity_name: str = task["activityType"]["name"]
@@ -203,7 +205,7 @@ class _Worker:
             self._respond(log, "failed", task, reason=UNKNOWN_ACTIVITY_REASON, details=message)
             return
         log.info("running activity %s (%s)", activity.name, task["activityId"])
-        context = ActivityContext(self.client, task)
+        context = ActivityContext(self.client, task, self.domain)
         token = _current.set(context)
         try:
             self._execute(activity, task, log)

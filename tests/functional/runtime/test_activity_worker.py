@@ -147,14 +147,14 @@ def test_context_exposes_the_task_ids(moto_swf: Any) -> None:
     @pyflow.activity(name="shout", version="1", task_list=TASK_LIST)
     def spy(value: Any) -> None:
         ctx = pyflow.activity_context()
-        seen.update(workflow_id=ctx.workflow_id, activity_id=ctx.activity_id,
-                    name=ctx.activity_name)
+        seen.update(domain=ctx.domain, workflow_id=ctx.workflow_id,
+                    activity_id=ctx.activity_id, name=ctx.activity_name)
 
     _schedule(moto_swf, "shout", None)
     pyflow.poll_for_activities(
         [spy], domain=DOMAIN, task_list=TASK_LIST, num_iterations=1, client=moto_swf
     )
-    assert seen == {"workflow_id": "hand", "activity_id": "a1", "name": "shout"}
+    assert seen == {"domain": DOMAIN, "workflow_id": "hand", "activity_id": "a1", "name": "shout"}
 
 
 def test_plain_functions_are_rejected_with_a_hint() -> None:
