@@ -11,6 +11,7 @@ import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks, ServerlessChecks
 
 from infra import PyflowStack, Settings
+from infra._compiler import LAYER_PYTHON_ENV
 from infra.layer import layer_asset_dirs, layer_bytecode, zipped_size
 
 # The CDK CLI passes cdk.json's context (the feature flags) in CDK_CONTEXT_JSON; a plain
@@ -35,7 +36,7 @@ stack = PyflowStack(
 cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), ServerlessChecks(app))
 assembly = app.synth()
 # The layer's size is what a deploy uploads and a cold start downloads: shown on every synth.
-# So is whether it ships bytecode, which only a synthesis by the runtime's Python can write.
+# So is whether it ships bytecode, which only a CPython of the runtime's version can write.
 for layer_dir in layer_asset_dirs(assembly, stack):
     compiled = layer_bytecode(layer_dir)
     print(
@@ -43,8 +44,9 @@ for layer_dir in layer_asset_dirs(assembly, stack):
         + (
             f"with bytecode ({compiled})"
             if compiled
-            else f"source only (synthesize with Python {settings.python_version} to ship "
-            "bytecode: cold starts then skip compiling pyflow and the workflows)"
+            else f"source only (no CPython {settings.python_version} found: synthesize with "
+            f"it, put python{settings.python_version} on PATH or set {LAYER_PYTHON_ENV} to ship "
+            "bytecode; cold starts then skip compiling pyflow and the workflows)"
         ),
         file=sys.stderr,
     )

@@ -14,9 +14,9 @@ two conditions measured in turn:
 - bytecode: every module compiled, as on a development machine after its first run or in a
   layer that ships `.pyc` files;
 - pyflow from source: the project's modules (pyflow, the handler) compiled at every start,
-  as a layer synthesized by a Python other than the runtime's ships them (it can only compile
-  for its own version); everything else compiled, so this is a lower bound for such a layer,
-  which ships Powertools as source too.
+  as a layer ships them when no CPython of the runtime's version was at hand to compile it;
+  everything else compiled, so this is a lower bound for such a layer, which ships
+  Powertools as source too.
 
 Both commands run in a virtualenv of their own (built once under `~/.cache/pyflow-bench/`),
 holding only what the Lambda runtime and the Powertools layer hold, at the versions

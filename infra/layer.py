@@ -10,10 +10,10 @@ interpreter's path, `RECORD`, `direct_url.json`) are dropped so two builds are i
 
 Bytecode: Lambda cannot write `__pycache__` under `/opt`, so a layer of source compiles every
 module it imports at every cold start (for the decider, most of what pyflow adds to it).
-When the synthesizing Python is the runtime's version, the layer ships bytecode compiled by
-it: hash-checked against nothing (`unchecked-hash`: the layer is immutable, and no timestamp
-enters the files), with a fixed hash seed and `/opt/python` paths, so two builds are still
-identical. Another Python cannot write the runtime's bytecode: the layer is then source only.
+When a CPython of the runtime's version is at hand (see `_compiler`), the layer ships bytecode
+compiled by it: hash-checked against nothing (`unchecked-hash`: the layer is immutable, and no
+timestamp enters the files), with a fixed hash seed and `/opt/python` paths, so two builds by
+the same Python are still identical. Without one the layer is source only.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import subprocess
 import sys
 import zipfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,8 @@ from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 import pyflow
+
+from ._compiler import bytecode_compiler, cache_tag, runtime_tag
 
 POWERTOOLS_REQUIREMENTS = Path(__file__).with_name("layer-requirements.txt")
 SDK_REQUIREMENTS = Path(__file__).with_name("sdk-requirements.txt")
@@ -73,7 +75,9 @@ class LayerSources:
     skip: tuple[str, ...] = ()
     """Top-level folders of the first package not copied (pyflow's CDK library)."""
     bytecode: bool = False
-    """Compile the layer (the synthesizing Python must be `python_version`)."""
+    """Compile the layer, with `compiler` (a CPython of `python_version`)."""
+    compiler: str = field(default=sys.executable, compare=False)
+    """Not part of the fingerprint: which interpreter of that version wrote it changes nothing."""
 
     def fingerprint(self) -> str:
         """A hash of every input, this module's own code included (a change to how layers
@@ -137,21 +141,15 @@ def build_layer(output_dir: Path, sources: LayerSources) -> None:
         _drop_runtime_sdk(target)
     _drop_unreproducible(target)
     if sources.bytecode:
-        _compile(target, sources.python_version)
+        _compile(target, sources.python_version, sources.compiler)
 
 
-def can_compile_for(python_version: str) -> bool:
-    """Whether this Python writes the bytecode Lambda's CPython `python_version` reads (PyPy's
-    bytecode has its own cache tag, which CPython never loads)."""
-    running = f"{sys.version_info.major}.{sys.version_info.minor}"
-    return sys.implementation.name == "cpython" and python_version == running
-
-
-def _compile(target: Path, python_version: str) -> None:
-    if not can_compile_for(python_version):
+def _compile(target: Path, python_version: str, compiler: str) -> None:
+    found = cache_tag(compiler)
+    if found != runtime_tag(python_version):
         raise LayerBuildError(
-            f"bytecode for Python {python_version} cannot be compiled by "
-            f"{sys.implementation.cache_tag}: build the layer with CPython {python_version}, "
+            f"bytecode for Python {python_version} cannot be compiled by {compiler} "
+            f"({found or 'it does not run'}): build the layer with CPython {python_version}, "
             "or without bytecode"
         )
     # A fixed hash seed: set and frozenset constants are marshalled in hash order.
@@ -160,7 +158,7 @@ def _compile(target: Path, python_version: str) -> None:
     for name in ("PYTHONPYCACHEPREFIX", "PYTHONOPTIMIZE"):
         env.pop(name, None)
     command = [
-        sys.executable,
+        compiler,
         "-m",
         "compileall",
         "-q",
@@ -292,7 +290,7 @@ class WorkflowsLayer(Construct):
     ) -> None:
         """`workflows` is the workflows package's folder; its `requirements.txt`, if any, is
         installed into the layer. `pyflow_dir` defaults to the pyflow this process runs. The
-        layer ships bytecode when this Python is the runtime's version."""
+        layer ships bytecode when a CPython of the runtime's version is at hand (`_compiler`)."""
         super().__init__(scope, construct_id)
         if pyflow_dir is None:
             pyflow_dir = Path(pyflow.__file__).resolve().parent
@@ -302,6 +300,7 @@ class WorkflowsLayer(Construct):
         if requirements or bundle_sdk:
             requirements.insert(0, SDK_REQUIREMENTS)
         python_version = runtime.name.removeprefix("python")
+        compiler = bytecode_compiler(python_version)
         self.sources = LayerSources(
             packages=(pyflow_dir, workflows),
             python_version=python_version,
@@ -309,7 +308,8 @@ class WorkflowsLayer(Construct):
             requirements=tuple(requirements),
             bundle_sdk=bundle_sdk,
             skip=("cdk",),
-            bytecode=can_compile_for(python_version),
+            bytecode=compiler is not None,
+            compiler=compiler or sys.executable,
         )
         self.bundler = LocalPipBundler(self.sources)
         code = lambda_.Code.from_asset(

@@ -88,9 +88,9 @@ class Settings:
     architecture: str = "arm64"
     """Lambda architecture of every function and of the layer: arm64 or x86_64."""
     python_version: str = "3.14"
-    """Python runtime of every function and of the layer, and of the worker image. When the
-    Python running `cdk synth` is this version, the layer ships bytecode (cold starts do not
-    compile pyflow and the workflows); otherwise source only."""
+    """Python runtime of every function and of the layer, and of the worker image. When a
+    CPython of this version is at hand at synthesis (`infra._compiler`), the layer ships
+    bytecode (cold starts do not compile pyflow and the workflows); otherwise source only."""
     log_retention_days: int = 30
     """Retention of every log group the stack creates."""
     example_functions: bool = True

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -139,3 +140,16 @@ def rendered() -> Callable[..., Any]:
 @pytest.fixture(scope="session")
 def read_json() -> Callable[[Path], Any]:
     return lambda path: json.loads(Path(path).read_text())
+
+
+@pytest.fixture(scope="module")
+def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A frozen copy of the sources, so both builds see the same files while others edit."""
+    root = tmp_path_factory.mktemp("project")
+    for package in ("pyflow", "workflows", "handlers"):
+        shutil.copytree(
+            PROJECT_ROOT / package,
+            root / package,
+            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+        )
+    return root

@@ -4,6 +4,7 @@ build skipped when `cdk.out` already holds the layer of unchanged sources."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -15,13 +16,13 @@ import aws_cdk as cdk
 import pytest
 
 import pyflow
+from infra._compiler import LAYER_PYTHON_ENV, can_compile_for
 from infra.layer import (
     RUNTIME_SDK,
     LayerBuildError,
     LayerSources,
     _drop_runtime_sdk,
     build_layer,
-    can_compile_for,
     layer_bytecode,
     zipped_size,
 )
@@ -40,23 +41,19 @@ OTHER = "3.13" if HOST == "3.14" else "3.14"
 
 
 @pytest.fixture(scope="module")
-def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A frozen copy of the sources, so both builds see the same files while others edit."""
-    root = tmp_path_factory.mktemp("project")
-    for package in ("pyflow", "workflows", "handlers"):
-        shutil.copytree(
-            PROJECT_ROOT / package,
-            root / package,
-            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
-        )
-    return root
-
-
-@pytest.fixture(scope="module")
-def bundled(synth: Callable[..., Any], snapshot: Path) -> tuple[Any, Path]:
+def bundled(
+    synth: Callable[..., Any], snapshot: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Any, Path]:
     workflows = pyflow.load_workflows("workflows")
     context = {"bundle_powertools": "true", "python_version": OTHER}
-    result = synth(context, bundle=True, project_root=snapshot, workflows=workflows)
+    # Source only whatever this machine has: a `python3.X` of OTHER on PATH would compile it.
+    shims = tmp_path_factory.mktemp("shims")
+    (shims / f"python{OTHER}").write_text("#!/bin/sh\nexit 127\n")
+    (shims / f"python{OTHER}").chmod(0o755)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv(LAYER_PYTHON_ENV, raising=False)
+        patch.setenv("PATH", f"{shims}{os.pathsep}{os.environ['PATH']}")
+        result = synth(context, bundle=True, project_root=snapshot, workflows=workflows)
     return result, _asset(result)
 
 
