@@ -129,6 +129,9 @@ def resume(
         if prior is None:  # from the first event, which says whether this is a chunk run
             history = replay(workflow, events, execution, domain, payload_limit)
         else:
+            # The caller's, not those of whichever decider loop built `prior`: loops of one
+            # process share kept states, and one with a payload store plans without a limit.
+            prior.domain, prior.payload_limit = domain, payload_limit
             history = prior.replay(cast(Sequence[Mapping[str, Any]], events))
     except PyflowError as exc:
         return _fail_unhandled(f"workflow definition is invalid: {exc}", exc), None

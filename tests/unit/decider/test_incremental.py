@@ -22,6 +22,7 @@ from pyflow._decider._decide import replay, resume
 from pyflow._decider._graph import Graph
 from pyflow._decider._history import History
 from pyflow._decider._records import TaskRecord
+from pyflow._workflow._payload import MAX_DATA
 
 from .conftest import Swf
 from .test_properties import Spec, run, workflows
@@ -129,3 +130,32 @@ def test_a_closing_decision_keeps_no_state(close: str) -> None:
     decisions, state = resume(None, wf, swf.events, execution=swf.execution)
     assert decisions[-1]["decisionType"].endswith("WorkflowExecution")
     assert state is None
+
+
+def test_a_kept_state_plans_with_the_callers_payload_limit_and_domain() -> None:
+    """Decider loops of one process share kept states: a state built by a loop with a payload
+    store (no limit) and continued by one without plans as a full replay by the second."""
+    wf = pyflow.Workflow("Big", "1")
+    firsts = [wf.add(pyflow.LambdaTask(name=f"A{i}", lambda_function="f")) for i in (1, 2)]
+    wf.add(pyflow.LambdaTask(name="B", lambda_function="f", depends_on=firsts, pass_context=True))
+    swf = Swf('"go"')
+    decisions, kept = resume(None, wf, swf.events, execution=swf.execution, domain="one",
+                             payload_limit=None)
+    assert kept is not None
+    folded = len(swf.events)
+    swf.respond(decisions)
+    for i in (1, 2):
+        swf.lambda_completed(f"A{i}#1", "x" * 20_000)
+    swf.decision_task()
+    new = swf.events[folded:]
+    kinds = {}
+    for domain, limit in (("two", MAX_DATA), ("one", None)):
+        state = kept if limit == MAX_DATA else replay(wf, swf.events[:folded], swf.execution,
+                                                      "one", None)
+        warm, _ = resume(state, wf, new, execution=swf.execution, domain=domain,
+                         payload_limit=limit)
+        full = decide(wf, swf.events, execution=swf.execution, domain=domain, payload_limit=limit)
+        assert warm == full
+        kinds[limit] = [d["decisionType"] for d in full]
+    # B's input is over 32 KB: scheduled with a store, the run failed clearly without one.
+    assert kinds == {None: ["ScheduleLambdaFunction"], MAX_DATA: ["FailWorkflowExecution"]}
