@@ -28,7 +28,15 @@ from .._workflow._catalog import TypeKey, workflow_closure
 from .._workflow._definition import Workflow
 from .._workflow._names import check_swf_name
 from .._workflow._payload import MAX_DATA, MAX_REASON, truncate
-from ._history_cache import MAX_PAGE, SHARED, HistoryCache, Kept, PageSizer, read_back
+from ._history_cache import (
+    MAX_PAGE,
+    SHARED,
+    Fetch,
+    HistoryCache,
+    Kept,
+    PageSizer,
+    read_back,
+)
 from ._loop import Backoff, PollInterrupted, StopControl, run_loop
 from ._retry import persist
 
@@ -200,20 +208,7 @@ class _DeciderLoop:
         key = (self.domain, execution["workflowId"], execution["runId"])
         kept = None if workflow is None else self.cache.take(key, workflow)
 
-        def poll_page(token: str) -> Any:
-            # Later pages come from the same call with the token; the task stays ours.
-            return self.client.poll_for_decision_task(**args, nextPageToken=token)
-
-        def history_page(token: str | None, reverse: bool) -> Any:
-            more = {"nextPageToken": token} if token else {}
-            return self.client.get_workflow_execution_history(
-                domain=self.domain,
-                execution=execution,
-                maximumPageSize=MAX_PAGE,
-                reverseOrder=reverse,
-                **more,
-            )
-
+        poll_page, history_page = self._later_pages(args, execution)
         since = kept.last_event_id if kept is not None else 0
         read = read_back(
             task, since=since, poll_page=poll_page, history_page=history_page, page_size=size
@@ -237,6 +232,29 @@ class _DeciderLoop:
             self.stats.cache_misses += 1
             self.sizer.saw(read.top)
         return _Task(task, workflow, key, kept, read.events, read.top)
+
+    def _later_pages(self, args: dict[str, Any], execution: Any) -> tuple[Fetch, Fetch]:
+        """The task's next poll page and GetWorkflowExecutionHistory page, each tried again
+        through throttling beyond botocore's retries, as the respond is: the task is ours
+        already, and giving up on a page would wait out its timeout."""
+
+        def poll_page(token: str) -> Any:
+            # Later pages come from the same call with the token; the task stays ours.
+            return persist(lambda: self.client.poll_for_decision_task(**args, nextPageToken=token))
+
+        def history_page(token: str | None, reverse: bool) -> Any:
+            more = {"nextPageToken": token} if token else {}
+            return persist(
+                lambda: self.client.get_workflow_execution_history(
+                    domain=self.domain,
+                    execution=execution,
+                    maximumPageSize=MAX_PAGE,
+                    reverseOrder=reverse,
+                    **more,
+                )
+            )
+
+        return poll_page, history_page
 
     def _poll_failed(self, exc: BaseException, control: StopControl) -> None:
         self.backoff.after_failed_poll(

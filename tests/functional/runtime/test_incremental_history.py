@@ -8,10 +8,13 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import botocore.retries.standard
 import pytest
+from botocore.awsrequest import AWSResponse
 
 import pyflow
 from pyflow._decider import decide
+from pyflow._worker import _retry
 from pyflow._worker._decider import _DeciderLoop
 from pyflow._worker._history_cache import SHARED, HistoryCache
 from pyflow._worker._loop import StopControl
@@ -204,3 +207,47 @@ def test_poll_for_executions_keeps_states_in_the_process_cache(engine: LocalSWF)
     assert outcome.status == "COMPLETED"
     assert totals == [3, 1]
     assert len(SHARED) == 0  # the closing decision keeps nothing
+
+
+class _Throttled:
+    """A ThrottlingException body, as botocore reads a response's raw stream."""
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield json.dumps({"__type": "ThrottlingException", "message": "Rate exceeded"}).encode()
+
+
+@pytest.mark.parametrize("page", ["PollForDecisionTask", "GetWorkflowExecutionHistory"])
+def test_a_later_page_throttled_beyond_botocores_retries_is_read_again(
+    engine: LocalSWF, monkeypatch: pytest.MonkeyPatch, page: str
+) -> None:
+    """A task's later pages are tried again as its respond is: the task is held already, and
+    giving up would leave it to its decision timeout."""
+    monkeypatch.setattr(_retry, "FIRST_PAUSE", 0.001)
+    monkeypatch.setattr(botocore.retries.standard.ExponentialBackoff, "delay_amount",
+                        lambda self, context: 0.001)
+    client = engine.client()
+    workflow = _chain()
+    register(client, DOMAIN, workflow)
+    loop = _loop(workflow, client, HistoryCache())
+    if page == "GetWorkflowExecutionHistory":  # a warm process polls small pages
+        start(client, DOMAIN, workflow, 1)
+        _decide_once(loop)
+    workflow_id = start(client, DOMAIN, workflow, 1)
+    for number in range(SIGNALS):
+        client.signal_workflow_execution(domain=DOMAIN, workflowId=workflow_id,
+                                         signalName=f"noise{number}")
+    throttled: list[str] = []
+
+    def throttle(request: Any, **_: Any) -> AWSResponse | None:
+        later = page != "PollForDecisionTask" or b"nextPageToken" in request.body
+        if later and len(throttled) < 6:  # more than botocore's own attempts
+            throttled.append(page)
+            return AWSResponse(request.url, 400, {}, _Throttled())  # type: ignore[arg-type]
+        return None
+
+    client.meta.events.register_first(f"before-send.swf.{page}", throttle)
+    _decide_once(loop)
+    assert len(throttled) == 6 and loop.stats.errors == 0
+    outcome = pyflow.get_outcome(domain=DOMAIN, workflow_id=workflow_id, client=client)
+    kinds = [e["eventType"] for e in outcome.history]
+    assert "DecisionTaskCompleted" in kinds and "DecisionTaskTimedOut" not in kinds
