@@ -46,6 +46,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import bench_venv
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = 1.3
 PROJECT_PACKAGES = ("pyflow", "handlers")
@@ -63,22 +65,11 @@ def _venv(python: str) -> Path:
     digest = hashlib.sha256(tag.encode())
     for requirements in REQUIREMENTS:
         digest.update(requirements.read_bytes())
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    venv = cache / "pyflow-bench" / f"cold-import-{tag.split()[0]}-{digest.hexdigest()[:12]}"
-    interpreter = venv / "bin" / "python"
+    venv = bench_venv.cache_root() / f"cold-import-{tag.split()[0]}-{digest.hexdigest()[:12]}"
     if (venv / "complete").exists():
-        return interpreter
-    print(f"creating {venv} (once; reused after)", file=sys.stderr)
-    subprocess.run([python, "-m", "venv", "--clear", str(venv)], check=True)
+        return venv / "bin" / "python"
     files = [argument for path in REQUIREMENTS for argument in ("-r", str(path))]
-    install = subprocess.run(
-        [str(interpreter), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         *files],
-        capture_output=True, text=True,
-    )
-    if install.returncode != 0:
-        sys.exit(f"pip could not install the runtime's packages into {venv}:\n"
-                 f"{install.stdout}{install.stderr}")
+    interpreter = bench_venv.build(venv, python, files, "the runtime's packages")
     (venv / "complete").touch()
     return interpreter
 

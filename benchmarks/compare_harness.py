@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import bench_venv
 import boto3
 from botocore.config import Config
 from counted_server import CALLS_PATH, OBSERVER
@@ -171,20 +172,9 @@ def simpleflow_venv(venv: Path) -> Path:
         found = subprocess.run(check, capture_output=True, text=True).stdout.strip()
         if found == wanted and command.exists():
             return command
-    print(f"creating {venv} with {SIMPLEFLOW} (once; reused after)", file=sys.stderr)
-    subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
-    # pip's output (warnings about the machine's index settings among it) is shown only when
-    # the install fails, so that the benchmark's own lines stay readable.
-    install = subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", SIMPLEFLOW],
-        capture_output=True, text=True,
-    )
-    if install.returncode != 0:
-        output = install.stdout + install.stderr
-        sys.exit(f"pip could not install {SIMPLEFLOW} into {venv}:\n{output}")
+    bench_venv.build(venv, sys.executable, [SIMPLEFLOW], SIMPLEFLOW)
     return command
 
 
 def default_venv() -> Path:
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return cache / "pyflow-bench" / SIMPLEFLOW.replace("==", "-")
+    return bench_venv.cache_root() / SIMPLEFLOW.replace("==", "-")

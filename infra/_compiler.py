@@ -9,6 +9,7 @@ does not run (pyenv's, for a version not selected) or a Python of another versio
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -33,8 +34,10 @@ def can_compile_for(python_version: str) -> bool:
     return sys.implementation.cache_tag == runtime_tag(python_version)
 
 
+@functools.cache
 def cache_tag(interpreter: str) -> str | None:
-    """The cache tag `interpreter` writes bytecode under; None if it does not run."""
+    """The cache tag `interpreter` writes bytecode under; None if it does not run. Asked once
+    per process: the layer's construction finds the interpreter, and its build checks it."""
     if interpreter == sys.executable:
         return sys.implementation.cache_tag
     try:

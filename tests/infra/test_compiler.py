@@ -61,11 +61,12 @@ def test_python_of_the_version_on_path_is_found_only_if_it_is_that_version(
     found = _wrapper(tmp_path / "bin", f"python{HOST}", tmp_path / "log")
     # pyenv's shim of a version not selected, and a `python3.X` that is another Python.
     _shim(tmp_path / "bin", f"python{OTHER}")
-    _wrapper(tmp_path / "other", "python3.12" if HOST != "3.12" else "python3.13", tmp_path / "log")
+    third = "3.12" if HOST != "3.12" else "3.13"
+    _wrapper(tmp_path / "other", f"python{third}", tmp_path / "log")
     monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:{tmp_path / 'other'}")
     assert on_path(HOST) == str(found)
     assert on_path(OTHER) is None
-    assert on_path("3.12" if HOST != "3.12" else "3.13") is None
+    assert on_path(third) is None
 
 
 def test_the_named_interpreter_is_used_and_must_be_the_runtimes_version(
@@ -108,3 +109,13 @@ def test_the_layer_is_compiled_by_the_interpreter_found(
     sources = _sources(snapshot, OTHER, bytecode=True, compiler=wrapper)
     with pytest.raises(LayerBuildError, match=f"bytecode for Python {OTHER} cannot be compiled by"):
         build_layer(tmp_path / "refused", sources)
+
+
+def test_the_layers_hash_covers_bytecode_but_not_which_interpreter_wrote_it(
+    snapshot: Path, tmp_path: Path
+) -> None:
+    """So a deploy alternating between bytecode and source replaces the layer, and two
+    machines with the runtime's CPython at different paths give the same asset."""
+    source, compiled = _sources(snapshot, HOST), _sources(snapshot, HOST, bytecode=True)
+    elsewhere = _sources(snapshot, HOST, bytecode=True, compiler=str(tmp_path / "python"))
+    assert source.fingerprint() != compiled.fingerprint() == elsewhere.fingerprint()
